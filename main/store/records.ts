@@ -1,0 +1,122 @@
+// The rows the core writes and reads, in the core's own terms. The schema (schema.ts) maps them to
+// tables; nothing outside main/store/ writes SQL.
+import type { ControlMode, HandbackReason, TakeoverTrigger } from '../contract/modes.ts';
+import type { SessionConfig, BackendName } from '../contract/session-config.ts';
+import type { Scene } from '../contract/scene.ts';
+import type { SessionStatusName } from '../contract/api.ts';
+
+export interface NewSession {
+  config: SessionConfig;
+  backend: BackendName;
+  appVersion: string;
+  /** The host that ran it: 'cli', 'browser', 'electron'. */
+  host: string;
+  /** Process id of the writer, so a later start can mark a dead writer's session interrupted. */
+  pid: number;
+}
+
+export interface SessionProgress {
+  steps: number;
+  episodes: number;
+  expertSteps: number;
+  takeovers: number;
+  successRate: number | null;
+}
+
+export interface SessionEnd extends SessionProgress {
+  status: Exclude<SessionStatusName, 'idle' | 'running' | 'paused'>;
+  message: string | null;
+}
+
+export interface SessionRow extends SessionProgress {
+  id: number;
+  startedAt: string;
+  endedAt: string | null;
+  status: SessionStatusName;
+  env: string;
+  method: string;
+  preset: string;
+  seed: number;
+  operator: string;
+  backend: string;
+  appVersion: string;
+  host: string;
+  pid: number;
+  config: SessionConfig;
+  message: string | null;
+}
+
+export interface StepRecord {
+  step: number;
+  episode: number;
+  episodeStep: number;
+  /** Wall-clock milliseconds since the session started. */
+  wallMs: number;
+  mode: ControlMode;
+  q: number | null;
+  threshold: number | null;
+  novice: ArrayLike<number>;
+  applied: ArrayLike<number>;
+  /** The expert's or person's action when one was asked, else null. */
+  human: ArrayLike<number> | null;
+  reward: number;
+  cost: number;
+  done: boolean;
+  helpRequested: boolean;
+  egoX: number;
+  egoY: number;
+  egoHeading: number;
+  egoSpeed: number;
+  /** The observation the decision was made on (float32). */
+  obs: Float32Array;
+  /** The encoded frame (contract/frame.ts) of this step: what replay draws. */
+  frame: Float64Array;
+}
+
+export interface SceneRecord {
+  episode: number;
+  seed: number;
+  scene: Scene;
+}
+
+export interface EpisodeRecord {
+  episode: number;
+  seed: number;
+  startStep: number;
+  steps: number;
+  success: boolean;
+  return: number;
+  cost: number;
+  routeCompletion: number;
+  takeovers: number;
+  crash: boolean;
+  outOfRoad: boolean;
+}
+
+export interface TakeoverRecord {
+  episode: number;
+  startStep: number;
+  /** Last step under expert control (inclusive). */
+  endStep: number;
+  trigger: TakeoverTrigger;
+  handback: HandbackReason;
+  /** The step at which the gate asked for help (robot trigger), else null. */
+  requestStep: number | null;
+  /** Milliseconds from the help request to the first human input; null for simulated experts. */
+  reactionMs: number | null;
+  qAtRequest: number | null;
+  thresholdAtRequest: number | null;
+  /** Map region (block) where it started, for analytics. */
+  region: string;
+}
+
+export interface InputSampleRecord {
+  /** Sampler clock milliseconds. */
+  t: number;
+  device: string;
+  axes: ArrayLike<number>;
+  buttons: ArrayLike<number>;
+  steer: number;
+  throttle: number;
+  brake: number;
+}

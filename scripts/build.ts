@@ -1,0 +1,53 @@
+// Bundles what cannot run as plain TypeScript under Node: the renderer (for the browser and Electron's
+// window) and the Electron main process and preload. The core, CLI and tests run from source.
+import { build, type BuildOptions } from 'esbuild';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'dist');
+const production = process.argv.includes('--production');
+
+const common: BuildOptions = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+async function buildRenderer(): Promise<void> {
+  const dir = path.join(out, 'renderer');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await build({
+    ...common,
+    entryPoints: { app: 'renderer/src/main.tsx' },
+    outdir: dir,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120'],
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  });
+  cpSync(path.join(root, 'renderer/index.html'), path.join(dir, 'index.html'));
+}
+
+async function buildElectron(): Promise<void> {
+  const dir = path.join(out, 'electron');
+  rmSync(dir, { recursive: true, force: true });
+  const node: BuildOptions = {
+    ...common,
+    platform: 'node',
+    target: ['node22'],
+    format: 'cjs',
+    // Native and heavy modules load from node_modules at run time.
+    external: ['electron', 'better-sqlite3', '@tensorflow/*'],
+  };
+  await build({ ...node, entryPoints: { main: 'main/electron/main.ts' }, outExtension: { '.js': '.cjs' }, outdir: dir });
+  // A sandboxed preload may only require('electron'): everything else is bundled in.
+  await build({ ...node, entryPoints: { preload: 'main/electron/preload.ts' }, outExtension: { '.js': '.cjs' }, outdir: dir });
+}
+
+await Promise.all([buildRenderer(), buildElectron()]);
