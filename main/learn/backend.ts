@@ -1,0 +1,54 @@
+// Chooses the TF.js backend once per process: tfjs-node (native TensorFlow) → wasm → cpu.
+// tfjs-node is an optional dependency because it downloads libtensorflow at install time; offline
+// installs fall back to wasm, and every loss and optimizer here runs on all three.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice, BackendName } from '../contract/session-config.ts';
+
+const TFJS_NAMES: Record<BackendName, string> = { 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+let active: BackendName | null = null;
+
+export function activeBackend(): BackendName | null {
+  return active;
+}
+
+async function tryBackend(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'tfjs-node') await import('@tensorflow/tfjs-node');
+    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend(TFJS_NAMES[name]))) return `${name} did not initialise`;
+    await tf.ready();
+    return null;
+  } catch (error) {
+    return `${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+}
+
+/**
+ * Activates the requested backend (or the best available for 'auto') and returns its name.
+ * A process keeps one backend: asking for a different one later is an error, because tensors
+ * and models made on the first would not move silently.
+ */
+export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendName> {
+  if (active !== null) {
+    if (choice === 'auto' || choice === active) return active;
+    throw new BackendError(`this process already trains on ${active}; it cannot switch to ${choice}`);
+  }
+  // Silences TF.js's console advice to install tfjs-node; the choice is reported by us instead.
+  tf.enableProdMode();
+  const order: BackendName[] = choice === 'auto' ? ['tfjs-node', 'wasm', 'cpu'] : [choice];
+  const failures: string[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure === null) {
+      active = name;
+      return name;
+    }
+    failures.push(failure);
+  }
+  throw new BackendError(`no TF.js backend could start (${failures.join('; ')})`);
+}

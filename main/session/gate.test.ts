@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AimGate, GateError } from './gate.ts';
+
+const config = { warmupSteps: 3, delta: 0.05, minWindow: 25 };
+
+function pastWarmup(): AimGate {
+  const gate = new AimGate(config);
+  for (let i = 0; i < 3; i++) assert.equal(gate.step({ q: null, discrepancy: 1 }).mode, 'warmup');
+  // Held-out Q values 0..19: the 0.95 quantile is 18.05.
+  gate.initialise(0.1, Array.from({ length: 20 }, (_, i) => i));
+  return gate;
+}
+
+test('warm-up lets the expert drive for exactly the configured steps', () => {
+  const gate = new AimGate(config);
+  const modes = [0, 1, 2].map(() => gate.step({ q: null, discrepancy: 0 }).mode);
+  assert.deepEqual(modes, ['warmup', 'warmup', 'warmup']);
+  assert.ok(gate.awaitingInitialisation);
+  assert.throws(() => gate.step({ q: 0, discrepancy: 0 }), /not initialised/);
+});
+
+test('the first threshold is the (1 − δ) quantile of the held-out Q values', () => {
+  const gate = pastWarmup();
+  assert.ok(Math.abs((gate.currentThreshold ?? 0) - 18.05) < 1e-12);
+  assert.equal(gate.agreementThreshold, 0.1);
+});
+
+test('Q above the threshold asks for help and the expert drives that very step', () => {
+  const gate = pastWarmup();
+  assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: 18.1, discrepancy: 1 }), { mode: 'human', helpRequested: true, handedBack: false });
+  // While the human drives, Q no longer matters; only agreement does.
+  assert.deepEqual(gate.step({ q: -100, discrepancy: 0.5 }), { mode: 'human', helpRequested: false, handedBack: false });
+});
+
+test('agreement (mean squared difference ≤ ε) hands back, and the agreeing step is the robot’s', () => {
+  const gate = pastWarmup();
+  gate.step({ q: 100, discrepancy: 1 });
+  assert.deepEqual(gate.step({ q: 100, discrepancy: 0.1 }), { mode: 'robot', helpRequested: false, handedBack: true });
+  // The Q-gate runs again on the following step.
+  assert.equal(gate.step({ q: 100, discrepancy: 0 }).helpRequested, true);
+});
+
+test('the threshold is recomputed at episode end only from more than 25 robot steps', () => {
+  const gate = pastWarmup();
+  for (let i = 0; i < 25; i++) gate.step({ q: i / 100, discrepancy: 1 });
+  gate.episodeEnd();
+  assert.ok(Math.abs((gate.currentThreshold ?? 0) - 18.05) < 1e-12, '25 values are not enough');
+  gate.step({ q: 0.25, discrepancy: 1 });
+  gate.episodeEnd();
+  // Window 0.00..0.25 (26 values): 0.95 quantile at position 23.75 → 0.2375.
+  assert.ok(Math.abs((gate.currentThreshold ?? 0) - 0.2375) < 1e-12);
+});
+
+test('a policy update starts a new window of robot-step Q values', () => {
+  const gate = pastWarmup();
+  for (let i = 0; i < 30; i++) gate.step({ q: i / 100, discrepancy: 1 });
+  gate.policyUpdated();
+  gate.episodeEnd();
+  assert.ok(Math.abs((gate.currentThreshold ?? 0) - 18.05) < 1e-12);
+});
+
+test('help-requested steps do not enter the window', () => {
+  const gate = pastWarmup();
+  for (let i = 0; i < 26; i++) gate.step({ q: 1, discrepancy: 1 });
+  gate.step({ q: 50, discrepancy: 1 }); // help: not a robot step
+  gate.episodeEnd();
+  assert.equal(gate.currentThreshold, 1);
+});
+
+test('a person can take over and release outside the gate', () => {
+  const gate = pastWarmup();
+  gate.personTookOver();
+  assert.equal(gate.mode, 'human');
+  gate.personReleased();
+  assert.equal(gate.mode, 'robot');
+});
+
+test('invalid δ, warm-up and initialisation values are refused', () => {
+  assert.throws(() => new AimGate({ ...config, delta: 0 }), GateError);
+  assert.throws(() => new AimGate({ ...config, delta: 1 }), /δ must be in \(0, 1\)/);
+  assert.throws(() => new AimGate({ ...config, warmupSteps: -1 }), /warm-up/);
+  const gate = new AimGate({ ...config, warmupSteps: 0 });
+  assert.throws(() => gate.initialise(Number.NaN, [1]), /ε must be/);
+  assert.throws(() => gate.initialise(0.1, []), /held-out/);
+});
