@@ -1,7 +1,7 @@
 // The configuration of a teaching or training session, validated once where it enters the core.
 import { z } from 'zod';
 
-export const ENV_IDS = ['toy', 'driving', 'grid'] as const;
+export const ENV_IDS = ['toy', 'driving'] as const;
 export type EnvId = (typeof ENV_IDS)[number];
 
 export const METHODS = ['aim'] as const;
@@ -17,10 +17,9 @@ export type BackendName = Exclude<BackendChoice, 'auto'>;
 export const PACES = ['realtime', 'fast'] as const;
 export type Pace = (typeof PACES)[number];
 
-export const expertSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('scripted') }).strict(),
-  z.object({ kind: z.literal('person'), device: z.string().max(200).default('keyboard') }).strict(),
-]);
+// The simulated expert answers help requests; a person can always take over with the keyboard.
+// A person as the expert who answers help requests (with a wheel) extends this union.
+export const expertSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('scripted') }).strict()]);
 export type ExpertSource = z.infer<typeof expertSourceSchema>;
 
 export const sessionConfigSchema = z

@@ -202,10 +202,7 @@ export class AimLearner {
     });
   }
 
-  /**
-   * One Adam step of L_AIM = mean_b[ (Q_c(s,a_h) + 1)² + (m·Q_c(s,a_n) − 1)² ], where the mask
-   * m = 1[mean_dims (a_h − a_n)² > maskThreshold], or m = 1 everywhere when maskThreshold is null.
-   */
+  /** One Adam step of L_AIM on a human-buffer batch; `maskThreshold` null means the unmasked loss. */
   private aimStep(batch: Batch, maskThreshold: number | null): void {
     const { obsDim, actionDim } = this.config;
     const variables = trainableVariables(this.proxyQ);
@@ -213,17 +210,14 @@ export class AimLearner {
       const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
       const humanAction = tf.tensor2d(batch.appliedAction, [batch.size, actionDim]);
       const noviceAction = this.actor.predict(obs) as tf.Tensor2D;
-      const mask =
-        maskThreshold === null
-          ? tf.ones([batch.size, 1])
-          : tf.cast(tf.greater(tf.mean(tf.square(tf.sub(humanAction, noviceAction)), 1, true), maskThreshold), 'float32');
+      const mask = maskThreshold === null ? tf.ones([batch.size, 1]) : disagreementMask(humanAction, noviceAction, maskThreshold);
       const humanInput = tf.concat([obs, humanAction], 1);
       const noviceInput = tf.concat([obs, noviceAction], 1);
-      this.qOptimizer.minimize(() => {
-        const qHuman = this.proxyQ.apply(humanInput) as tf.Tensor;
-        const qNovice = this.proxyQ.apply(noviceInput) as tf.Tensor;
-        return tf.mean(tf.add(tf.square(tf.add(qHuman, 1)), tf.square(tf.sub(tf.mul(mask, qNovice), 1)))) as tf.Scalar;
-      }, false, variables);
+      this.qOptimizer.minimize(
+        () => aimLoss(this.proxyQ.apply(humanInput) as tf.Tensor, this.proxyQ.apply(noviceInput) as tf.Tensor, mask),
+        false,
+        variables,
+      );
     });
   }
 
@@ -242,4 +236,14 @@ export class AimLearner {
     }
     return sum / batch.size;
   }
+}
+
+/** m = 1[ mean_dims (a_h − a_n)² > threshold ], one column per sample. */
+export function disagreementMask(humanAction: tf.Tensor2D, noviceAction: tf.Tensor2D, threshold: number): tf.Tensor {
+  return tf.tidy(() => tf.cast(tf.greater(tf.mean(tf.square(tf.sub(humanAction, noviceAction)), 1, true), threshold), 'float32'));
+}
+
+/** L_AIM = mean_b[ (Q_c(s,a_h) + 1)² + (m·Q_c(s,a_n) − 1)² ]. */
+export function aimLoss(qHuman: tf.Tensor, qNovice: tf.Tensor, mask: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.add(tf.square(tf.add(qHuman, 1)), tf.square(tf.sub(tf.mul(mask, qNovice), 1)))) as tf.Scalar);
 }

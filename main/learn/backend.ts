@@ -16,9 +16,12 @@ export function activeBackend(): BackendName | null {
   return active;
 }
 
+// A variable specifier: the package is optional, so neither tsc nor a bundler may require it to exist.
+const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
+
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
-    if (name === 'tfjs-node') await import('@tensorflow/tfjs-node');
+    if (name === 'tfjs-node') await import(TFJS_NODE_PACKAGE);
     if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend(TFJS_NAMES[name]))) return `${name} did not initialise`;
     await tf.ready();

@@ -69,12 +69,17 @@ test('help-requested steps do not enter the window', () => {
   assert.equal(gate.currentThreshold, 1);
 });
 
-test('a person can take over and release outside the gate', () => {
+test('a person driving overrides the gate, and after release the robot drives and the Q-gate runs', () => {
   const gate = pastWarmup();
-  gate.personTookOver();
-  assert.equal(gate.mode, 'human');
-  gate.personReleased();
+  gate.step({ q: 100, discrepancy: 1 }); // the gate asked for help
+  assert.deepEqual(gate.step({ q: 100, discrepancy: 1, personDriving: true }), { mode: 'human', helpRequested: false, handedBack: false });
   assert.equal(gate.mode, 'robot');
+  assert.deepEqual(gate.step({ q: 1, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
+});
+
+test('a person driving during warm-up still counts as warm-up', () => {
+  const gate = new AimGate(config);
+  assert.equal(gate.step({ q: null, discrepancy: 1, personDriving: true }).mode, 'warmup');
 });
 
 test('invalid δ, warm-up and initialisation values are refused', () => {

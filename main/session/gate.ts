@@ -24,6 +24,8 @@ export interface GateStepInput {
   q: number | null;
   /** mean_dims (a_n − a_e)² between the novice's proposal and the expert's action. */
   discrepancy: number;
+  /** A person is holding the takeover control: they drive, whatever the gate would decide. */
+  personDriving?: boolean;
 }
 
 export interface GateDecision {
@@ -103,18 +105,13 @@ export class AimGate {
     this.window = [];
   }
 
-  /** A person took control outside the gate (human initiative): the gate follows. */
-  personTookOver(): void {
-    this.humanDriving = !this.inWarmup;
-  }
-
-  /** A person released control: the robot drives next. */
-  personReleased(): void {
-    this.humanDriving = false;
-  }
-
-  private decide({ q, discrepancy }: GateStepInput): GateDecision {
+  private decide({ q, discrepancy, personDriving = false }: GateStepInput): GateDecision {
     if (this.inWarmup) return { mode: 'warmup', helpRequested: false, handedBack: false };
+    if (personDriving) {
+      // The person's release hands control to the robot, whatever the gate had decided before.
+      this.humanDriving = false;
+      return { mode: 'human', helpRequested: false, handedBack: false };
+    }
     if (this.threshold === null || this.epsilon === null) {
       throw new GateError('the gate was not initialised after warm-up (call initialise with ε and held-out Q values)');
     }

@@ -1,0 +1,53 @@
+// The `aim` command: dispatches to one command module per verb and turns user errors into one
+// clear line and a non-zero exit.
+import { commandHelp, UsageError, type CommandSpec } from './args.ts';
+import { runTrain, trainCommand } from './commands/train.ts';
+import { runServe, serveCommand } from './commands/serve.ts';
+
+interface Command {
+  spec: CommandSpec;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  train: { spec: trainCommand, run: runTrain },
+  serve: { spec: serveCommand, run: runServe },
+};
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  return [
+    'aim — AIM Workstation: robot-gated interactive imitation learning from the command line',
+    '',
+    'Usage: aim <command> [options]',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map(({ spec }) => `  ${spec.name.padEnd(width)}${spec.summary}`),
+    '',
+    'Run "aim <command> --help" for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${overview()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`aim: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')} (see aim --help)\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${commandHelp(command.spec)}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`aim ${name}: ${message}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,412 @@
+// The session loop: owns the clock and, each decision, observes → asks the novice → Q_c(s, a_n) →
+// gate (or a person's takeover) → applies the chosen action → hands the transition to the learner
+// and the recorder → emits a compact frame. Real-time pace runs at the environment's decision rate
+// (10 Hz for driving); fast pace runs as fast as the machine allows, yielding to the event loop.
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import type { CoreListener, EpisodeEvent, HumanInput, SceneEvent, SessionStatus, SessionStatusName } from '../contract/api.ts';
+import type { ControlMode, HandbackReason } from '../contract/modes.ts';
+import type { BackendName, SessionConfig } from '../contract/session-config.ts';
+import { encodeFrame } from '../contract/frame.ts';
+import type { Env, StepResult } from '../sim/env.ts';
+import type { Expert } from '../experts/expert.ts';
+import { Rng } from '../sim/random.ts';
+import type { AimLearner } from '../learn/aim.ts';
+import type { EpisodeRecord, SceneRecord, SessionEnd, StepRecord, TakeoverRecord } from '../store/records.ts';
+import { AimGate } from './gate.ts';
+import { TakeoverLog } from './takeovers.ts';
+
+/** A person's input older than this while they hold the takeover control is a fault (issue: wheels). */
+export const STALE_INPUT_MS = 200;
+
+export interface EnvSetup {
+  env: Env;
+  expert: Expert;
+  /** The scenario seed of the n-th training episode of a session. */
+  seedFor(episode: number): number;
+}
+
+/** What the runner needs from the store's recorder. */
+export interface SessionRecorder {
+  step(record: StepRecord): void;
+  scene(record: SceneRecord): void;
+  episode(record: EpisodeRecord): void;
+  takeover(record: TakeoverRecord): void;
+  flush(): void;
+}
+
+export interface SessionRunnerOptions {
+  sessionId: number;
+  config: SessionConfig;
+  backend: BackendName;
+  setup: EnvSetup;
+  learner: AimLearner;
+  recorder: SessionRecorder;
+  listener: CoreListener;
+  /** Milliseconds; performance.now by default. */
+  now?: () => number;
+}
+
+type Driver = 'robot' | 'expert' | 'person';
+
+interface EpisodeTally {
+  seed: number;
+  startStep: number;
+  takeoversAtStart: number;
+  crash: boolean;
+  outOfRoad: boolean;
+}
+
+export class SessionRunner {
+  readonly sessionId: number;
+  readonly config: SessionConfig;
+  readonly backend: BackendName;
+  private readonly setup: EnvSetup;
+  private readonly learner: AimLearner;
+  private readonly recorder: SessionRecorder;
+  private readonly listener: CoreListener;
+  private readonly now: () => number;
+  private readonly gate: AimGate;
+  private readonly takeovers: TakeoverLog;
+  private readonly expertRng: Rng;
+  private obs: Float32Array = new Float32Array();
+  private state: SessionStatusName = 'idle';
+  private message: string | null = null;
+  private stopRequested = false;
+  private stopStatus: 'finished' | 'interrupted' = 'finished';
+  private stopMessage: string | null = null;
+  private resumeWaiters: Array<() => void> = [];
+  private lastInput: { sample: HumanInput; receivedAt: number } | null = null;
+  private previousDriver: Driver = 'robot';
+  private step = 0;
+  private episode = 0;
+  private episodeStep = 0;
+  private expertSteps = 0;
+  private successes = 0;
+  private seq = 0;
+  private startedAt = 0;
+  private tally: EpisodeTally | null = null;
+  private scene: SceneEvent | null = null;
+  /** The map region the ego was last in, for attributing takeovers. */
+  private region = '';
+
+  constructor(options: SessionRunnerOptions) {
+    this.sessionId = options.sessionId;
+    this.config = options.config;
+    this.backend = options.backend;
+    this.setup = options.setup;
+    this.learner = options.learner;
+    this.recorder = options.recorder;
+    this.listener = options.listener;
+    this.now = options.now ?? (() => performance.now());
+    this.gate = new AimGate({ warmupSteps: options.config.warmup, delta: options.config.delta, minWindow: 25 });
+    this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
+    this.expertRng = new Rng(options.config.seed ^ 0xe4e4);
+  }
+
+  status(): SessionStatus {
+    return {
+      sessionId: this.sessionId,
+      status: this.state,
+      config: this.config,
+      backend: this.backend,
+      step: this.step,
+      episode: this.episode,
+      takeovers: this.takeovers.count,
+      expertSteps: this.expertSteps,
+      successRate: this.episode > 0 ? this.successes / this.episode : null,
+      message: this.message,
+    };
+  }
+
+  currentScene(): SceneEvent | null {
+    return this.scene;
+  }
+
+  /** Runs until the step budget is spent, stop() is called, or an error ends it. */
+  async run(): Promise<SessionEnd> {
+    this.startedAt = this.now();
+    try {
+      this.beginEpisode();
+      this.setState('running');
+      const period = 1000 / this.setup.env.spec.decisionHz;
+      let due = this.now();
+      while (!this.stopRequested && (this.config.steps === 0 || this.step < this.config.steps)) {
+        if (this.state === 'paused') {
+          await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+          due = this.now();
+          continue;
+        }
+        this.decide();
+        if (this.config.pace === 'realtime') {
+          due += period;
+          const wait = due - this.now();
+          // Behind by more than a period (a slow update): start a fresh schedule rather than rush.
+          if (wait < -period) due = this.now();
+          await sleep(Math.max(0, wait));
+        } else if (this.step % 16 === 0) {
+          await yieldToEventLoop();
+        }
+      }
+      return this.finish(this.stopStatus, this.stopMessage);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.finish('failed', message);
+    }
+  }
+
+  pause(reason: string | null = null): void {
+    if (this.state !== 'running') return;
+    this.message = reason;
+    this.setState('paused');
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.message = null;
+    this.setState('running');
+    this.wakeUp();
+  }
+
+  /** Ends the session after the current decision; 'interrupted' when the host is shutting down. */
+  stop(status: 'finished' | 'interrupted' = 'finished', message: string | null = null): void {
+    this.stopRequested = true;
+    this.stopStatus = status;
+    this.stopMessage = message;
+    this.wakeUp();
+  }
+
+  input(sample: HumanInput): void {
+    this.lastInput = { sample, receivedAt: this.now() };
+  }
+
+  private wakeUp(): void {
+    const waiters = this.resumeWaiters;
+    this.resumeWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private setState(state: SessionStatusName): void {
+    this.state = state;
+    this.listener.event('status', this.status());
+  }
+
+  private beginEpisode(): void {
+    const seed = this.setup.seedFor(this.episode);
+    this.obs = this.setup.env.reset(seed);
+    this.setup.expert.reset();
+    this.episodeStep = 0;
+    this.previousDriver = 'robot';
+    this.tally = { seed, startStep: this.step, takeoversAtStart: this.takeovers.count, crash: false, outOfRoad: false };
+    const scene = this.setup.env.scene();
+    this.scene = { sessionId: this.sessionId, episode: this.episode, seed, scene };
+    this.recorder.scene({ episode: this.episode, seed, scene });
+    this.listener.event('scene', this.scene);
+  }
+
+  /** The person's sample if they hold the takeover control, 'stale' if it stopped arriving, else null. */
+  private engagedPerson(): HumanInput | 'stale' | null {
+    if (!this.lastInput?.sample.engaged) return null;
+    return this.now() - this.lastInput.receivedAt > STALE_INPUT_MS ? 'stale' : this.lastInput.sample;
+  }
+
+  private decide(): void {
+    const { env, expert } = this.setup;
+    const obs = this.obs;
+    const novice = this.learner.act(obs);
+    const q = this.learner.initialised ? this.learner.q(obs, novice)[0] : null;
+    const expertAction = expert.sample(this.expertRng);
+    const person = this.engagedPerson();
+    const threshold = this.gate.currentThreshold;
+
+    let driver: Driver;
+    let applied: ArrayLike<number>;
+    let handback: HandbackReason | null = null;
+    const decision = this.gate.step({
+      q,
+      discrepancy: meanSquaredDifference(novice, expertAction),
+      personDriving: person !== null,
+    });
+    const helpRequested = decision.helpRequested;
+    if (person === 'stale') {
+      // Input stopped while the person was driving: brake, end their takeover, and wait for them.
+      driver = 'person';
+      applied = [0, -1];
+      handback = 'fault';
+      this.lastInput = null;
+      this.pause('Takeover input stopped arriving; the car braked and the session paused. Resume when ready.');
+    } else {
+      if (person !== null) {
+        driver = 'person';
+        applied = [person.steer, person.throttle];
+      } else {
+        driver = decision.mode === 'robot' ? 'robot' : 'expert';
+        applied = driver === 'robot' ? novice : expertAction;
+        if (this.previousDriver === 'person') handback = 'release';
+        else if (decision.handedBack) handback = 'agreement';
+      }
+    }
+    const mode: ControlMode = driver === 'robot' ? 'robot' : decision.mode === 'warmup' ? 'warmup' : 'human';
+    // A fault ends the person's takeover after this braking step, not before it.
+    this.trackTakeover(driver, mode, helpRequested, handback === 'fault' ? null : handback, q, threshold);
+
+    const result = env.step(applied);
+    const intervention = driver !== 'robot';
+    if (intervention) {
+      this.expertSteps++;
+      this.takeovers.expertStep(this.step);
+    }
+    this.learner.observe({
+      obs,
+      nextObs: result.obs,
+      noviceAction: novice,
+      appliedAction: applied,
+      intervention,
+      interventionStart: intervention && this.previousDriver === 'robot',
+      done: result.terminated,
+    });
+    this.train();
+    this.emit(obs, result, mode, novice, applied, intervention ? expertActionOf(person, expertAction) : null, q, threshold, helpRequested);
+    if (handback === 'fault') this.takeovers.end('fault');
+    this.previousDriver = handback === 'fault' ? 'robot' : driver;
+    this.region = result.info.region;
+    this.step++;
+    this.episodeStep++;
+    this.obs = result.obs;
+    if (result.terminated || result.truncated) this.endEpisode(result);
+  }
+
+  private trackTakeover(driver: Driver, mode: ControlMode, helpRequested: boolean, handback: HandbackReason | null, q: number | null, threshold: number | null): void {
+    if (handback) this.takeovers.end(handback);
+    if (driver === 'robot' || this.takeovers.active) return;
+    const trigger = mode === 'warmup' ? 'warmup' : helpRequested ? 'robot' : 'human';
+    this.takeovers.begin({
+      episode: this.episode,
+      startStep: this.step,
+      trigger,
+      requestStep: helpRequested ? this.step : null,
+      qAtRequest: helpRequested ? q : null,
+      thresholdAtRequest: helpRequested ? threshold : null,
+      region: this.region,
+    });
+  }
+
+  /** Runs the learner's updates that are due, and the initial fit the moment warm-up ends. */
+  private train(): void {
+    if (this.gate.awaitingInitialisation) {
+      const fit = this.learner.initialFit();
+      this.gate.initialise(fit.epsilon, fit.heldOutQ.length > 0 ? fit.heldOutQ : [0]);
+      this.gate.policyUpdated();
+      return;
+    }
+    if (this.learner.afterStep().policyUpdated) this.gate.policyUpdated();
+  }
+
+  private emit(obs: Float32Array, result: StepResult, mode: ControlMode, novice: ArrayLike<number>, applied: ArrayLike<number>, human: ArrayLike<number> | null, q: number | null, threshold: number | null, helpRequested: boolean): void {
+    const ego = this.setup.env.ego();
+    const frame = encodeFrame({
+      seq: this.seq++,
+      step: this.step,
+      episode: this.episode,
+      episodeStep: this.episodeStep,
+      simTime: this.episodeStep / this.setup.env.spec.decisionHz,
+      mode,
+      q: q ?? Number.NaN,
+      threshold: threshold ?? Number.NaN,
+      novice: [novice[0], novice[1] ?? Number.NaN],
+      applied: [applied[0], applied[1] ?? Number.NaN],
+      human: human ? [human[0], human[1] ?? Number.NaN] : [Number.NaN, Number.NaN],
+      egoX: ego.x,
+      egoY: ego.y,
+      egoHeading: ego.heading,
+      egoSpeed: ego.speed,
+      takeovers: this.takeovers.count,
+      expertSteps: this.expertSteps,
+      helpRequested,
+      reward: result.reward,
+      cost: result.cost,
+      routeCompletion: result.info.routeCompletion,
+      learnerLag: 0,
+      actors: this.setup.env.actors(),
+    });
+    if (this.tally) {
+      this.tally.crash ||= result.info.crashVehicle || result.info.crashObject;
+      this.tally.outOfRoad ||= result.info.outOfRoad;
+    }
+    this.recorder.step({
+      step: this.step,
+      episode: this.episode,
+      episodeStep: this.episodeStep,
+      wallMs: this.now() - this.startedAt,
+      mode,
+      q,
+      threshold,
+      novice,
+      applied,
+      human,
+      reward: result.reward,
+      cost: result.cost,
+      done: result.terminated || result.truncated,
+      helpRequested,
+      egoX: ego.x,
+      egoY: ego.y,
+      egoHeading: ego.heading,
+      egoSpeed: ego.speed,
+      obs,
+      frame,
+    });
+    this.listener.frame(frame);
+  }
+
+  private endEpisode(result: StepResult): void {
+    this.takeovers.end('episode-end');
+    this.gate.episodeEnd();
+    const tally = this.tally as EpisodeTally;
+    const success = result.info.arriveDest;
+    if (success) this.successes++;
+    const record: EpisodeRecord = {
+      episode: this.episode,
+      seed: tally.seed,
+      startStep: tally.startStep,
+      steps: this.step - tally.startStep,
+      success,
+      return: result.info.episodeReward,
+      cost: result.info.episodeCost,
+      routeCompletion: result.info.routeCompletion,
+      takeovers: this.takeovers.count - tally.takeoversAtStart,
+      crash: tally.crash,
+      outOfRoad: tally.outOfRoad,
+    };
+    this.recorder.episode(record);
+    const event: EpisodeEvent = { sessionId: this.sessionId, ...record };
+    this.listener.event('episode', event);
+    this.episode++;
+    this.beginEpisode();
+  }
+
+  private finish(status: SessionEnd['status'], message: string | null): SessionEnd {
+    this.takeovers.end('session-end');
+    this.recorder.flush();
+    this.message = message;
+    this.setState(status);
+    return {
+      status,
+      message,
+      steps: this.step,
+      episodes: this.episode,
+      expertSteps: this.expertSteps,
+      takeovers: this.takeovers.count,
+      successRate: this.episode > 0 ? this.successes / this.episode : null,
+    };
+  }
+}
+
+function meanSquaredDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return sum / a.length;
+}
+
+function expertActionOf(person: HumanInput | 'stale' | null, expertAction: Float64Array): ArrayLike<number> {
+  if (person === 'stale') return [0, -1];
+  return person ? [person.steer, person.throttle] : expertAction;
+}

@@ -1,0 +1,54 @@
+// Bookkeeping of takeover spans: opens a span when the expert or a person starts driving, closes it
+// with the reason control came back, and hands finished spans to the recorder.
+import type { HandbackReason, TakeoverTrigger } from '../contract/modes.ts';
+import type { TakeoverRecord } from '../store/records.ts';
+
+interface OpenTakeover {
+  episode: number;
+  startStep: number;
+  trigger: TakeoverTrigger;
+  requestStep: number | null;
+  qAtRequest: number | null;
+  thresholdAtRequest: number | null;
+  region: string;
+}
+
+export class TakeoverLog {
+  private open: OpenTakeover | null = null;
+  private lastExpertStep = -1;
+  /** Finished takeovers other than warm-up. */
+  count = 0;
+
+  private readonly finished: (record: TakeoverRecord) => void;
+
+  constructor(finished: (record: TakeoverRecord) => void) {
+    this.finished = finished;
+  }
+
+  get active(): TakeoverTrigger | null {
+    return this.open?.trigger ?? null;
+  }
+
+  begin(span: OpenTakeover): void {
+    if (this.open) this.end('release');
+    this.open = span;
+  }
+
+  /** Marks `step` as driven by the expert or person within the open span. */
+  expertStep(step: number): void {
+    this.lastExpertStep = step;
+  }
+
+  end(handback: HandbackReason): void {
+    const span = this.open;
+    if (!span) return;
+    this.open = null;
+    if (span.trigger !== 'warmup') this.count++;
+    this.finished({
+      ...span,
+      endStep: Math.max(span.startStep, this.lastExpertStep),
+      handback,
+      reactionMs: null,
+    });
+  }
+}
