@@ -120,3 +120,63 @@ export interface InputSampleRecord {
   throttle: number;
   brake: number;
 }
+
+// ——— Read back from the store, and the rows that are written directly rather than batched. ———
+
+/** A recorded step as read back: actions come back as plain arrays (1 or 2 components). */
+export interface StepRow extends StepRecord {
+  novice: number[];
+  applied: number[];
+  human: number[] | null;
+}
+
+export interface TakeoverRow extends TakeoverRecord {
+  id: number;
+}
+
+/** A device sample as read back: axes and buttons as stored, float64. */
+export interface InputSampleRow extends InputSampleRecord {
+  axes: Float64Array;
+  buttons: Float64Array;
+}
+
+/** A checkpoint. `kind` names the network ('actor', 'proxy-q'), `format` the packing of `data` ('tfjs'). */
+export interface ModelRecord {
+  step: number;
+  expertSteps: number;
+  kind: string;
+  format: string;
+  data: Uint8Array;
+  metrics: Record<string, unknown> | null;
+}
+
+/** A checkpoint's description, without its bytes. */
+export interface ModelInfo extends Omit<ModelRecord, 'data'> {
+  id: number;
+  sessionId: number;
+  createdAt: string;
+  /** Size of `data` in bytes. */
+  bytes: number;
+}
+
+export interface ModelRow extends ModelInfo {
+  data: Uint8Array;
+}
+
+export interface EvaluationRecord {
+  step: number;
+  expertSteps: number;
+  episodes: number;
+  successRate: number;
+  meanReturn: number;
+  routeCompletion: number;
+  crashRate: number;
+  outOfRoadRate: number;
+  meanCost: number;
+}
+
+export interface EvaluationRow extends EvaluationRecord {
+  id: number;
+  sessionId: number;
+  createdAt: string;
+}

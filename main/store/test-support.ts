@@ -1,0 +1,85 @@
+// Shared by the store's tests: temporary folders, file fingerprints, and sample records.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { sessionConfigSchema } from '../contract/session-config.ts';
+import type { Scene } from '../contract/scene.ts';
+import type { NewSession, StepRecord } from './records.ts';
+
+/** A fresh folder, removed when the test file finishes. */
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-store-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** What "left untouched" means for a file: same bytes, same modification time. */
+export function fingerprint(file: string): { sha256: string; mtimeMs: number; size: number } {
+  const stat = fs.statSync(file);
+  const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return { sha256, mtimeMs: stat.mtimeMs, size: stat.size };
+}
+
+export function listing(dir: string): string[] {
+  return fs.readdirSync(dir).sort();
+}
+
+export function newSession(overrides: Partial<NewSession> = {}): NewSession {
+  return {
+    config: sessionConfigSchema.parse({ operator: 'ada', seed: 7, pace: 'fast', batchSize: 8 }),
+    backend: 'cpu',
+    appVersion: '0.1.0-test',
+    host: 'cli',
+    pid: process.pid,
+    ...overrides,
+  };
+}
+
+/** A step whose every field differs from its neighbours', with values exact in float32. */
+export function sampleStep(step: number, episode = 0): StepRecord {
+  const human = step % 3 === 0 ? [0.25, -0.5] : null;
+  return {
+    step,
+    episode,
+    episodeStep: step,
+    wallMs: step * 100 + 0.125,
+    mode: human ? 'human' : 'robot',
+    q: step % 4 === 0 ? null : step / 8,
+    threshold: step % 5 === 0 ? null : 1.5 + step,
+    novice: [step / 16, -step / 32],
+    applied: human ?? [step / 16, -step / 32],
+    human,
+    reward: step / 4,
+    cost: step % 7 === 0 ? 1 : 0,
+    done: step % 10 === 9,
+    helpRequested: step % 3 === 0,
+    egoX: step * 1.5,
+    egoY: -step * 0.75,
+    egoHeading: step / 100,
+    egoSpeed: 10 + step,
+    obs: Float32Array.from({ length: 259 }, (_, i) => (i + step) / 64),
+    frame: Float64Array.from({ length: 12 }, (_, i) => i * 0.1 + step),
+  };
+}
+
+export const gridScene: Scene = {
+  kind: 'grid',
+  width: 3,
+  height: 2,
+  cells: [2, 2, 2, 1, 8, 2],
+  colors: [0, 0, 0, 0, 1, 0],
+  bounds: { minX: 0, minY: 0, maxX: 3, maxY: 2 },
+};
+
+export const roadScene: Scene = {
+  kind: 'road',
+  lanes: [{ id: 'a0', centre: [[0, 0], [50, 0]], width: 3.5 }],
+  markings: [{ points: [[0, 1.75], [50, 1.75]], color: 'yellow', dashed: false }],
+  surfaces: [{ polygon: [[0, -1.75], [50, -1.75], [50, 1.75], [0, 1.75]], kind: 'road' }],
+  route: [[0, 0], [50, 0]],
+  regions: [{ name: 'S', polygon: [[0, -2], [50, -2], [50, 2], [0, 2]] }],
+  bounds: { minX: 0, minY: -1.75, maxX: 50, maxY: 1.75 },
+  ego: { length: 4.5, width: 1.8 },
+};
