@@ -44,7 +44,8 @@ export function int(value: number, what: string): number {
 // SQLite stores NaN as NULL, which would turn a NOT NULL column into a failed batch (or, in a nullable
 // one, silently into "missing"); so NaN is refused where a value is required...
 export function num(value: number, what: string): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new RangeError(`${what} must be a number, got ${value}`);
+  if (typeof value !== 'number' || Number.isNaN(value))
+    throw new RangeError(`${what} must be a number, got ${value}`);
   return value;
 }
 
@@ -55,13 +56,15 @@ export function optNum(value: number | null, what: string): number | null {
 }
 
 export function oneOf<T extends string>(value: T, allowed: readonly T[], what: string): T {
-  if (!allowed.includes(value)) throw new RangeError(`${what} must be one of ${allowed.join(', ')}, got ${String(value)}`);
+  if (!allowed.includes(value))
+    throw new RangeError(`${what} must be one of ${allowed.join(', ')}, got ${String(value)}`);
   return value;
 }
 
 /** Actions are stored as two nullable columns; see the steps table in schema.ts. */
 export function actionColumns(action: ArrayLike<number>, what: string): [number | null, number | null] {
-  if (action.length > 2) throw new RangeError(`${what} has ${action.length} components; the store keeps at most 2`);
+  if (action.length > 2)
+    throw new RangeError(`${what} has ${action.length} components; the store keeps at most 2`);
   return [action.length > 0 ? num(action[0], what) : null, action.length > 1 ? num(action[1], what) : null];
 }
 

@@ -8,12 +8,27 @@ import Database from 'better-sqlite3';
 import { APPLICATION_ID, DatabaseError, openDatabase, SCHEMA_VERSION } from './database.ts';
 import { fingerprint, listing, newSession, tempDir } from './test-support.ts';
 
-const TABLES = ['episodes', 'evaluations', 'input_samples', 'models', 'scenes', 'schema_migrations', 'sessions', 'steps', 'takeovers'];
+const TABLES = [
+  'episodes',
+  'evaluations',
+  'input_samples',
+  'models',
+  'scenes',
+  'schema_migrations',
+  'sessions',
+  'steps',
+  'takeovers',
+];
 
 function tables(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    return db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    return db
+      .prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all() as string[];
   } finally {
     db.close();
   }
@@ -39,7 +54,11 @@ function refusal(code: string, message?: string): (error: unknown) => boolean {
 }
 
 /** Opens `file` expecting a refusal, and checks the file (and, if asked, its folder) did not change. */
-function assertRefusedUntouched(file: string, code: string, options: { message?: string; sameFolder?: boolean } = {}): void {
+function assertRefusedUntouched(
+  file: string,
+  code: string,
+  options: { message?: string; sameFolder?: boolean } = {},
+): void {
   const before = fingerprint(file);
   const folderBefore = listing(path.dirname(file));
   assert.throws(() => openDatabase(file), refusal(code, options.message));
@@ -78,7 +97,11 @@ describe('a fresh database', () => {
     for (let i = 0; i < 3; i++) openDatabase(file).close();
 
     const db = openDatabase(file);
-    assert.equal(db.getSession(id)?.status, 'running', 'our own process is alive, so its session is not interrupted');
+    assert.equal(
+      db.getSession(id)?.status,
+      'running',
+      'our own process is alive, so its session is not interrupted',
+    );
     db.close();
     const check = new Database(file, { readonly: true });
     assert.equal(check.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), 1);
@@ -115,7 +138,10 @@ describe('refusals leave the file byte-for-byte untouched', () => {
   it('refuses a newer database from its header alone, creating no files beside it', () => {
     const file = path.join(tempDir(), 'future.db');
     openDatabase(file).close();
-    raw(file, "INSERT INTO schema_migrations (version, applied_at) VALUES (2, '2030-01-01T00:00:00.000Z'); PRAGMA user_version = 2;");
+    raw(
+      file,
+      "INSERT INTO schema_migrations (version, applied_at) VALUES (2, '2030-01-01T00:00:00.000Z'); PRAGMA user_version = 2;",
+    );
     assertRefusedUntouched(file, 'newer', { sameFolder: true });
   });
 

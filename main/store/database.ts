@@ -109,7 +109,11 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): A
   } catch (error) {
     db?.close();
     if (error instanceof DatabaseError) throw error;
-    throw new DatabaseError('unreadable', `${file} could not be opened as an AIM Workstation database (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError(
+      'unreadable',
+      `${file} could not be opened as an AIM Workstation database (${messageOf(error)})`,
+      { cause: error },
+    );
   }
   const store = new Store(db, file, false);
   store.markDeadSessionsInterrupted(options.isAlive ?? sessions.processIsAlive);
@@ -118,7 +122,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): A
 
 function openReadonly(file: string, inspection: Inspection): Database.Database {
   if (inspection.kind === 'missing') throw new DatabaseError('missing', `${file} does not exist`);
-  if (inspection.kind === 'fresh') throw new DatabaseError('missing', `${file} holds no AIM Workstation data yet`);
+  if (inspection.kind === 'fresh')
+    throw new DatabaseError('missing', `${file} holds no AIM Workstation data yet`);
   if (inspection.version < SCHEMA_VERSION) {
     throw new DatabaseError(
       'outdated',
@@ -128,7 +133,9 @@ function openReadonly(file: string, inspection: Inspection): Database.Database {
   try {
     return new Database(file, { readonly: true, fileMustExist: true });
   } catch (error) {
-    throw new DatabaseError('unreadable', `${file} could not be opened for reading (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError('unreadable', `${file} could not be opened for reading (${messageOf(error)})`, {
+      cause: error,
+    });
   }
 }
 
@@ -144,7 +151,10 @@ function migrate(db: Database.Database, file: string): void {
       if (current > SCHEMA_VERSION) throw newer(file, current);
       if (current >= migration.version) return;
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, nowIso());
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+        migration.version,
+        nowIso(),
+      );
       db.pragma(`user_version = ${migration.version}`);
       db.pragma(`application_id = ${APPLICATION_ID}`);
     }).immediate();
@@ -213,7 +223,8 @@ class Store implements AimDatabase {
 
   deleteSession(id: number): boolean {
     this.#assertWritable();
-    if (this.#recorders.has(id)) throw new DatabaseError('session', `Session ${id} is still being recorded and cannot be deleted`);
+    if (this.#recorders.has(id))
+      throw new DatabaseError('session', `Session ${id} is still being recorded and cannot be deleted`);
     return sessions.deleteSession(this.#st, id);
   }
 
@@ -224,11 +235,14 @@ class Store implements AimDatabase {
 
   recorder(sessionId: number, options: RecorderOptions = {}): Recorder {
     this.#assertWritable();
-    if (this.#recorders.has(sessionId)) throw new DatabaseError('session', `Session ${sessionId} already has a recorder`);
+    if (this.#recorders.has(sessionId))
+      throw new DatabaseError('session', `Session ${sessionId} already has a recorder`);
     if (this.#st.get('SELECT 1 FROM sessions WHERE id = ?').get(sessionId) === undefined) {
       throw new DatabaseError('session', `Session ${sessionId} does not exist`);
     }
-    const recorder = new BatchedRecorder(this.#db, this.#st, sessionId, options, () => this.#recorders.delete(sessionId));
+    const recorder = new BatchedRecorder(this.#db, this.#st, sessionId, options, () =>
+      this.#recorders.delete(sessionId),
+    );
     this.#recorders.set(sessionId, recorder);
     return recorder;
   }

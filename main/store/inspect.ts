@@ -31,7 +31,8 @@ const APPLICATION_ID_OFFSET = 68;
 export function inspectDatabaseFile(file: string): Inspection {
   const stat = statOrUndefined(file);
   if (stat === undefined) return { kind: 'missing' };
-  if (!stat.isFile()) throw new DatabaseError('not-sqlite', `${file} is not an AIM Workstation database (not a regular file)`);
+  if (!stat.isFile())
+    throw new DatabaseError('not-sqlite', `${file} is not an AIM Workstation database (not a regular file)`);
   if (stat.size === 0) return { kind: 'fresh' };
 
   const header = readHeader(file);
@@ -64,7 +65,11 @@ function inspectWithSqlite(file: string): Inspection {
     throw foreign(file);
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
-    throw new DatabaseError('unreadable', `${file} could not be read as an SQLite database (${messageOf(error)}); it was left untouched`, { cause: error });
+    throw new DatabaseError(
+      'unreadable',
+      `${file} could not be read as an SQLite database (${messageOf(error)}); it was left untouched`,
+      { cause: error },
+    );
   } finally {
     db?.close();
   }
@@ -72,7 +77,9 @@ function inspectWithSqlite(file: string): Inspection {
 
 /** The newest applied migration; 0 before the first one. Works on read-only and writable handles. */
 export function appliedVersion(db: Database.Database): number {
-  const hasTable = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const hasTable = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
   if (hasTable === undefined) return 0;
   return db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get() as number;
 }
@@ -89,14 +96,19 @@ function notSqlite(file: string): DatabaseError {
 }
 
 function foreign(file: string): DatabaseError {
-  return new DatabaseError('foreign', `${file} is not an AIM Workstation database (an SQLite database of another application); it was left untouched`);
+  return new DatabaseError(
+    'foreign',
+    `${file} is not an AIM Workstation database (an SQLite database of another application); it was left untouched`,
+  );
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.statSync(file, { throwIfNoEntry: false });
   } catch (error) {
-    throw new DatabaseError('unreadable', `${file} could not be read (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError('unreadable', `${file} could not be read (${messageOf(error)})`, {
+      cause: error,
+    });
   }
 }
 
@@ -108,7 +120,9 @@ function readHeader(file: string): Buffer {
     const read = fs.readSync(fd, header, 0, HEADER_BYTES, 0);
     return header.subarray(0, read);
   } catch (error) {
-    throw new DatabaseError('unreadable', `${file} could not be read (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError('unreadable', `${file} could not be read (${messageOf(error)})`, {
+      cause: error,
+    });
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -46,7 +46,12 @@ interface StepSql {
 }
 
 /** Steps fromStep..toStep, both inclusive (like a takeover's startStep..endStep), in step order. */
-export function steps(st: Statements, sessionId: number, fromStep = 0, toStep = Number.MAX_SAFE_INTEGER): StepRow[] {
+export function steps(
+  st: Statements,
+  sessionId: number,
+  fromStep = 0,
+  toStep = Number.MAX_SAFE_INTEGER,
+): StepRow[] {
   const rows = st
     .get(
       `SELECT step, episode, episode_step AS episodeStep, wall_ms AS wallMs, mode, q, threshold,
@@ -56,30 +61,28 @@ export function steps(st: Statements, sessionId: number, fromStep = 0, toStep = 
        FROM steps WHERE session_id = ? AND step BETWEEN ? AND ? ORDER BY step`,
     )
     .all(sessionId, fromStep, toStep) as StepSql[];
-  return rows.map(
-    (r): StepRow => ({
-      step: r.step,
-      episode: r.episode,
-      episodeStep: r.episodeStep,
-      wallMs: r.wallMs,
-      mode: r.mode as ControlMode,
-      q: r.q,
-      threshold: r.threshold,
-      novice: actionOf(r.novice0, r.novice1),
-      applied: actionOf(r.applied0, r.applied1),
-      human: r.human0 === null && r.human1 === null ? null : actionOf(r.human0, r.human1),
-      reward: r.reward,
-      cost: r.cost,
-      done: r.done === 1,
-      helpRequested: r.helpRequested === 1,
-      egoX: r.egoX,
-      egoY: r.egoY,
-      egoHeading: r.egoHeading,
-      egoSpeed: r.egoSpeed,
-      obs: float32Of(r.obs),
-      frame: float64Of(r.frame),
-    }),
-  );
+  return rows.map((r): StepRow => ({
+    step: r.step,
+    episode: r.episode,
+    episodeStep: r.episodeStep,
+    wallMs: r.wallMs,
+    mode: r.mode as ControlMode,
+    q: r.q,
+    threshold: r.threshold,
+    novice: actionOf(r.novice0, r.novice1),
+    applied: actionOf(r.applied0, r.applied1),
+    human: r.human0 === null && r.human1 === null ? null : actionOf(r.human0, r.human1),
+    reward: r.reward,
+    cost: r.cost,
+    done: r.done === 1,
+    helpRequested: r.helpRequested === 1,
+    egoX: r.egoX,
+    egoY: r.egoY,
+    egoHeading: r.egoHeading,
+    egoSpeed: r.egoSpeed,
+    obs: float32Of(r.obs),
+    frame: float64Of(r.frame),
+  }));
 }
 
 export function takeovers(st: Statements, sessionId: number): TakeoverRow[] {
@@ -91,7 +94,11 @@ export function takeovers(st: Statements, sessionId: number): TakeoverRow[] {
        FROM takeovers WHERE session_id = ? ORDER BY start_step, id`,
     )
     .all(sessionId) as (TakeoverRow & { trigger: string; handback: string })[];
-  return rows.map((r) => ({ ...r, trigger: r.trigger as TakeoverTrigger, handback: r.handback as HandbackReason }));
+  return rows.map((r) => ({
+    ...r,
+    trigger: r.trigger as TakeoverTrigger,
+    handback: r.handback as HandbackReason,
+  }));
 }
 
 export function episodes(st: Statements, sessionId: number): EpisodeRecord[] {
@@ -101,8 +108,17 @@ export function episodes(st: Statements, sessionId: number): EpisodeRecord[] {
        route_completion AS routeCompletion, takeovers, crash, out_of_road AS outOfRoad
        FROM episodes WHERE session_id = ? ORDER BY episode`,
     )
-    .all(sessionId) as (Omit<EpisodeRecord, 'success' | 'crash' | 'outOfRoad'> & { success: number; crash: number; outOfRoad: number })[];
-  return rows.map((r) => ({ ...r, success: r.success === 1, crash: r.crash === 1, outOfRoad: r.outOfRoad === 1 }));
+    .all(sessionId) as (Omit<EpisodeRecord, 'success' | 'crash' | 'outOfRoad'> & {
+    success: number;
+    crash: number;
+    outOfRoad: number;
+  })[];
+  return rows.map((r) => ({
+    ...r,
+    success: r.success === 1,
+    crash: r.crash === 1,
+    outOfRoad: r.outOfRoad === 1,
+  }));
 }
 
 export function scenes(st: Statements, sessionId: number): SceneRecord[] {
@@ -117,13 +133,21 @@ export function scenes(st: Statements, sessionId: number): SceneRecord[] {
 }
 
 /** Device samples with fromT <= t <= toT (sampler clock, ms), in time order. */
-export function inputSamples(st: Statements, sessionId: number, fromT = -Infinity, toT = Infinity): InputSampleRow[] {
+export function inputSamples(
+  st: Statements,
+  sessionId: number,
+  fromT = -Infinity,
+  toT = Infinity,
+): InputSampleRow[] {
   const rows = st
     .get(
       `SELECT t, device, axes, buttons, steer, throttle, brake
        FROM input_samples WHERE session_id = ? AND t BETWEEN ? AND ? ORDER BY t, id`,
     )
-    .all(sessionId, fromT, toT) as (Omit<InputSampleRow, 'axes' | 'buttons'> & { axes: Buffer; buttons: Buffer })[];
+    .all(sessionId, fromT, toT) as (Omit<InputSampleRow, 'axes' | 'buttons'> & {
+    axes: Buffer;
+    buttons: Buffer;
+  })[];
   return rows.map((r) => ({ ...r, axes: float64Of(r.axes), buttons: float64Of(r.buttons) }));
 }
 
@@ -157,25 +181,33 @@ type ModelInfoSql = Omit<ModelInfo, 'metrics'> & { metricsJson: string | null };
 /** The newest checkpoint of a kind (by insertion, which is training order). */
 export function latestModel(st: Statements, sessionId: number, kind: string): ModelRow | undefined {
   const row = st
-    .get(`SELECT ${MODEL_INFO_COLUMNS}, data FROM models WHERE session_id = ? AND kind = ? ORDER BY id DESC LIMIT 1`)
+    .get(
+      `SELECT ${MODEL_INFO_COLUMNS}, data FROM models WHERE session_id = ? AND kind = ? ORDER BY id DESC LIMIT 1`,
+    )
     .get(sessionId, kind) as (ModelInfoSql & { data: Buffer }) | undefined;
   return row === undefined ? undefined : modelRow(row);
 }
 
 export function model(st: Statements, id: number): ModelRow | undefined {
-  const row = st.get(`SELECT ${MODEL_INFO_COLUMNS}, data FROM models WHERE id = ?`).get(id) as (ModelInfoSql & { data: Buffer }) | undefined;
+  const row = st.get(`SELECT ${MODEL_INFO_COLUMNS}, data FROM models WHERE id = ?`).get(id) as
+    (ModelInfoSql & { data: Buffer }) | undefined;
   return row === undefined ? undefined : modelRow(row);
 }
 
 /** Every checkpoint of a session without its bytes, oldest first. */
 export function models(st: Statements, sessionId: number): ModelInfo[] {
-  const rows = st.get(`SELECT ${MODEL_INFO_COLUMNS} FROM models WHERE session_id = ? ORDER BY id`).all(sessionId) as ModelInfoSql[];
+  const rows = st
+    .get(`SELECT ${MODEL_INFO_COLUMNS} FROM models WHERE session_id = ? ORDER BY id`)
+    .all(sessionId) as ModelInfoSql[];
   return rows.map(modelInfo);
 }
 
 function modelInfo(r: ModelInfoSql): ModelInfo {
   const { metricsJson, ...rest } = r;
-  return { ...rest, metrics: metricsJson === null ? null : (JSON.parse(metricsJson) as Record<string, unknown>) };
+  return {
+    ...rest,
+    metrics: metricsJson === null ? null : (JSON.parse(metricsJson) as Record<string, unknown>),
+  };
 }
 
 function modelRow(r: ModelInfoSql & { data: Buffer }): ModelRow {
@@ -237,6 +269,8 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): 
   try {
     return schema.parse(JSON.parse(text));
   } catch (error) {
-    throw new DatabaseError('invalid-row', `${what} is not readable by this build (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError('invalid-row', `${what} is not readable by this build (${messageOf(error)})`, {
+      cause: error,
+    });
   }
 }

@@ -7,10 +7,29 @@
 // the caller learns about a bad value at its own line, and may reuse its buffers straight away.
 import type Database from 'better-sqlite3';
 import { CONTROL_MODES, HANDBACK_REASONS, TAKEOVER_TRIGGERS } from '../contract/modes.ts';
-import { actionColumns, bool, bytesOf, float64BytesOf, int, messageOf, num, oneOf, optNum, type Params, type Statements } from './codec.ts';
+import {
+  actionColumns,
+  bool,
+  bytesOf,
+  float64BytesOf,
+  int,
+  messageOf,
+  num,
+  oneOf,
+  optNum,
+  type Params,
+  type Statements,
+} from './codec.ts';
 import { DatabaseError } from './errors.ts';
 import { PROGRESS_SQL, progressParams } from './sessions.ts';
-import type { EpisodeRecord, InputSampleRecord, SceneRecord, SessionProgress, StepRecord, TakeoverRecord } from './records.ts';
+import type {
+  EpisodeRecord,
+  InputSampleRecord,
+  SceneRecord,
+  SessionProgress,
+  StepRecord,
+  TakeoverRecord,
+} from './records.ts';
 
 export interface RecorderOptions {
   /** Milliseconds between flushes; default 250. Infinity flushes only on flush(), close() and maxQueued. */
@@ -51,18 +70,58 @@ export const DEFAULT_MAX_QUEUED = 1000;
 type QueuedRow = readonly [Database.Statement, Params];
 
 const STEP_COLUMNS = [
-  'session_id', 'step', 'episode', 'episode_step', 'wall_ms', 'mode', 'q', 'threshold',
-  'novice_0', 'novice_1', 'applied_0', 'applied_1', 'human_0', 'human_1', 'reward', 'cost', 'done',
-  'help_requested', 'ego_x', 'ego_y', 'ego_heading', 'ego_speed', 'obs', 'frame',
+  'session_id',
+  'step',
+  'episode',
+  'episode_step',
+  'wall_ms',
+  'mode',
+  'q',
+  'threshold',
+  'novice_0',
+  'novice_1',
+  'applied_0',
+  'applied_1',
+  'human_0',
+  'human_1',
+  'reward',
+  'cost',
+  'done',
+  'help_requested',
+  'ego_x',
+  'ego_y',
+  'ego_heading',
+  'ego_speed',
+  'obs',
+  'frame',
 ];
 const SCENE_COLUMNS = ['session_id', 'episode', 'seed', 'scene_json'];
 const EPISODE_COLUMNS = [
-  'session_id', 'episode', 'seed', 'start_step', 'steps', 'success', 'return', 'cost', 'route_completion',
-  'takeovers', 'crash', 'out_of_road',
+  'session_id',
+  'episode',
+  'seed',
+  'start_step',
+  'steps',
+  'success',
+  'return',
+  'cost',
+  'route_completion',
+  'takeovers',
+  'crash',
+  'out_of_road',
 ];
 const TAKEOVER_COLUMNS = [
-  'session_id', 'episode', 'start_step', 'end_step', 'trigger', 'handback', 'request_step', 'reaction_ms',
-  'q_at_request', 'threshold_at_request', 'region',
+  'session_id',
+  'episode',
+  'start_step',
+  'end_step',
+  'trigger',
+  'handback',
+  'request_step',
+  'reaction_ms',
+  'q_at_request',
+  'threshold_at_request',
+  'region',
 ];
 const INPUT_SAMPLE_COLUMNS = ['session_id', 't', 'device', 'axes', 'buttons', 'steer', 'throttle', 'brake'];
 
@@ -90,11 +149,18 @@ export class BatchedRecorder implements Recorder {
   #failure: DatabaseError | undefined;
 
   /** Use AimDatabase.recorder(), which makes sure there is one recorder per session. */
-  constructor(db: Database.Database, statements: Statements, sessionId: number, options: RecorderOptions, onClosed: () => void) {
+  constructor(
+    db: Database.Database,
+    statements: Statements,
+    sessionId: number,
+    options: RecorderOptions,
+    onClosed: () => void,
+  ) {
     const flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
     const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED;
     if (!(flushMs > 0)) throw new RangeError(`flushMs must be positive, got ${flushMs}`);
-    if (!(Number.isInteger(maxQueued) && maxQueued > 0)) throw new RangeError(`maxQueued must be a positive integer, got ${maxQueued}`);
+    if (!(Number.isInteger(maxQueued) && maxQueued > 0))
+      throw new RangeError(`maxQueued must be a positive integer, got ${maxQueued}`);
     this.sessionId = sessionId;
     this.#flushMs = flushMs;
     this.#maxQueued = maxQueued;
@@ -222,7 +288,8 @@ export class BatchedRecorder implements Recorder {
 
   #assertOpen(): void {
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#closed) throw new DatabaseError('recorder', `The recorder of session ${this.sessionId} is closed`);
+    if (this.#closed)
+      throw new DatabaseError('recorder', `The recorder of session ${this.sessionId} is closed`);
   }
 }
 

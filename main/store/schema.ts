@@ -23,6 +23,8 @@ export interface Migration {
 // - Every child table names its session with ON DELETE CASCADE and has an index led by session_id,
 //   so deleting a session does not scan the big tables.
 // - `return` and `trigger` are SQL keywords; they are always written quoted.
+// - SQLite keeps whole-number REALs as integers on disk, so a REAL column returns -0 as 0. Blobs
+//   (obs, frame, axes, buttons) keep every bit.
 const v1 = `
 CREATE TABLE schema_migrations (
   version    INTEGER PRIMARY KEY,

@@ -48,7 +48,12 @@ export function createSession(st: Statements, s: NewSession): number {
   return Number(result.lastInsertRowid);
 }
 
-export function setSessionStatus(st: Statements, id: number, status: 'running' | 'paused', message: string | null): void {
+export function setSessionStatus(
+  st: Statements,
+  id: number,
+  status: 'running' | 'paused',
+  message: string | null,
+): void {
   const result = st
     .get('UPDATE sessions SET status = @status, message = @message WHERE id = @id')
     .run({ id, status: oneOf(status, LIVE_STATUSES, 'session status'), message });
@@ -95,7 +100,11 @@ export function getSession(st: Statements, id: number): SessionRow | undefined {
   try {
     config = sessionConfigSchema.parse(JSON.parse(configJson));
   } catch (error) {
-    throw new DatabaseError('invalid-row', `Session ${id} has a configuration this build cannot read (${messageOf(error)})`, { cause: error });
+    throw new DatabaseError(
+      'invalid-row',
+      `Session ${id} has a configuration this build cannot read (${messageOf(error)})`,
+      { cause: error },
+    );
   }
   return { ...rest, status: rest.status as SessionStatusName, config };
 }
@@ -120,8 +129,15 @@ export function deleteSession(st: Statements, id: number): boolean {
  * power loss); saying so keeps the session list honest. The current process's own sessions are
  * never touched, because its pid is alive by definition and its runs may be in progress.
  */
-export function markDeadSessionsInterrupted(db: Database.Database, st: Statements, isAlive: (pid: number) => boolean): number {
-  const live = st.get("SELECT id, pid FROM sessions WHERE status IN ('running', 'paused')").all() as { id: number; pid: number }[];
+export function markDeadSessionsInterrupted(
+  db: Database.Database,
+  st: Statements,
+  isAlive: (pid: number) => boolean,
+): number {
+  const live = st.get("SELECT id, pid FROM sessions WHERE status IN ('running', 'paused')").all() as {
+    id: number;
+    pid: number;
+  }[];
   const dead = live.filter((s) => s.pid !== process.pid && !isAlive(s.pid));
   if (dead.length === 0) return 0;
   const mark = st.get(

@@ -37,7 +37,10 @@ export function newSession(overrides: Partial<NewSession> = {}): NewSession {
   };
 }
 
-/** A step whose every field differs from its neighbours', with values exact in float32. */
+/**
+ * A step whose every field differs from its neighbours', with values exact in float32. No field is
+ * -0: SQLite keeps whole-number REALs as integers on disk, so a REAL column gives -0 back as 0.
+ */
 export function sampleStep(step: number, episode = 0): StepRecord {
   const human = step % 3 === 0 ? [0.25, -0.5] : null;
   return {
@@ -48,15 +51,15 @@ export function sampleStep(step: number, episode = 0): StepRecord {
     mode: human ? 'human' : 'robot',
     q: step % 4 === 0 ? null : step / 8,
     threshold: step % 5 === 0 ? null : 1.5 + step,
-    novice: [step / 16, -step / 32],
-    applied: human ?? [step / 16, -step / 32],
+    novice: [step / 16, 0.5 - step / 32],
+    applied: human ?? [step / 16, 0.5 - step / 32],
     human,
     reward: step / 4,
     cost: step % 7 === 0 ? 1 : 0,
     done: step % 10 === 9,
     helpRequested: step % 3 === 0,
     egoX: step * 1.5,
-    egoY: -step * 0.75,
+    egoY: 0.5 - step * 0.75,
     egoHeading: step / 100,
     egoSpeed: 10 + step,
     obs: Float32Array.from({ length: 259 }, (_, i) => (i + step) / 64),
@@ -75,11 +78,52 @@ export const gridScene: Scene = {
 
 export const roadScene: Scene = {
   kind: 'road',
-  lanes: [{ id: 'a0', centre: [[0, 0], [50, 0]], width: 3.5 }],
-  markings: [{ points: [[0, 1.75], [50, 1.75]], color: 'yellow', dashed: false }],
-  surfaces: [{ polygon: [[0, -1.75], [50, -1.75], [50, 1.75], [0, 1.75]], kind: 'road' }],
-  route: [[0, 0], [50, 0]],
-  regions: [{ name: 'S', polygon: [[0, -2], [50, -2], [50, 2], [0, 2]] }],
+  lanes: [
+    {
+      id: 'a0',
+      centre: [
+        [0, 0],
+        [50, 0],
+      ],
+      width: 3.5,
+    },
+  ],
+  markings: [
+    {
+      points: [
+        [0, 1.75],
+        [50, 1.75],
+      ],
+      color: 'yellow',
+      dashed: false,
+    },
+  ],
+  surfaces: [
+    {
+      polygon: [
+        [0, -1.75],
+        [50, -1.75],
+        [50, 1.75],
+        [0, 1.75],
+      ],
+      kind: 'road',
+    },
+  ],
+  route: [
+    [0, 0],
+    [50, 0],
+  ],
+  regions: [
+    {
+      name: 'S',
+      polygon: [
+        [0, -2],
+        [50, -2],
+        [50, 2],
+        [0, 2],
+      ],
+    },
+  ],
   bounds: { minX: 0, minY: -1.75, maxX: 50, maxY: 1.75 },
   ego: { length: 4.5, width: 1.8 },
 };
