@@ -178,7 +178,8 @@ Opens the AIM Workstation in Electron; where no Electron binary can be had, serv
 Options:
   --browser      serve browser mode on 127.0.0.1 even if Electron is available
   --port P       browser-mode port (default: $AIM_PORT or 8765; a free one if that is busy)
-  --db FILE      the SQLite database (default: Electron's userData/aim.db, or .aim/aim-dev.db in browser mode)
+  --db FILE      the SQLite database (default: Electron's userData/aim.db; in browser mode
+                 $AIM_DB, else .aim/aim-dev.db in the project folder)
   --help         show this help`;
 
 function parsePort(value: string | undefined, what: string): number {
