@@ -27,6 +27,7 @@ export default tseslint.config(
   {
     // The contract is shared by the renderer and the core: no Node, no DOM.
     files: ['main/contract/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', 'react*', '../*/**', '!./**'], message: 'main/contract imports only itself and pure libraries.' }] }],
     },
@@ -34,6 +35,7 @@ export default tseslint.config(
   {
     // Simulators are pure and deterministic: no I/O, no TF.js.
     files: ['main/sim/**/*.ts', 'main/experts/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', '@tensorflow/*', '../../store/**', '../../session/**', '../../learn/**', '../store/**', '../session/**', '../learn/**'], message: 'sim/ and experts/ are pure: no I/O, no TF.js, no upward imports.' }] }],
     },

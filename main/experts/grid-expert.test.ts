@@ -1,9 +1,7 @@
 // The shortest-path grid expert: hand-checked optimal actions, optimality against an exhaustive search
 // over the environment's own rules, determinism, and its two kinds of imperfection.
 // Tests run under node:test; the purity rule for sim/ and experts/ is meant for the code under test.
-// eslint-disable-next-line no-restricted-imports
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports
 import { test } from 'node:test';
 import {
   DIR_DX,

@@ -1,8 +1,6 @@
 // Step semantics, reward, termination, determinism, generation and configuration of the grid env.
 // Tests run under node:test; the purity rule for sim/ and experts/ is meant for the code under test.
-// eslint-disable-next-line no-restricted-imports
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports
 import { test } from 'node:test';
 import { ActionError, EnvConfigError } from '../env.ts';
 import {

@@ -1,9 +1,7 @@
 // The egocentric observation on hand-built layouts, checked against views worked out by hand from
 // MiniGrid's rules, plus a cross-check against a literal slice → rotate → process_vis reference.
 // Tests run under node:test; the purity rule for sim/ and experts/ is meant for the code under test.
-// eslint-disable-next-line no-restricted-imports
 import assert from 'node:assert/strict';
-// eslint-disable-next-line no-restricted-imports
 import { test } from 'node:test';
 import { Rng } from '../random.ts';
 import { DIR_DX, DIR_DY, FORWARD, FRAME_SIZE, TOGGLE } from './codes.ts';
