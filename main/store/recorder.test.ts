@@ -1,6 +1,8 @@
 // The batched recorder: what becomes visible when, what round-trips, and how failures surface.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -114,6 +116,34 @@ describe('batching', () => {
     );
     recorder.close();
     db.recorder(id).close();
+    db.close();
+  });
+});
+
+describe('a crash', () => {
+  it('loses only the unflushed batch, and the session reads as interrupted', () => {
+    const file = path.join(tempDir(), 'aim.db');
+    // A real second process that dies mid-session: no close(), no exit handlers, no final flush.
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, 'database.ts')).href)});
+      const { newSession, sampleStep } = await import(${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, 'test-support.ts')).href)});
+      const db = openDatabase(${JSON.stringify(file)});
+      const recorder = db.recorder(db.createSession(newSession()), { flushMs: Infinity });
+      for (let step = 0; step < 15; step++) {
+        recorder.step(sampleStep(step));
+        if (step === 9) recorder.flush();
+      }
+      process.exit(3);`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(child.status, 3, child.stderr);
+
+    const db = openDatabase(file);
+    const [session] = db.listSessions();
+    assert.equal(session.status, 'interrupted');
+    assert.deepEqual(
+      db.steps(session.id).map((r) => r.step),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     db.close();
   });
 });
