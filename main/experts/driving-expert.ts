@@ -1,0 +1,284 @@
+// The scripted driving expert, the "simulated human" of the benchmarks. It is privileged: it reads
+// the route, the lanes and every obstacle from the environment. Each decision it
+//   1. projects obstacles (static objects, parked and moving traffic) onto the route,
+//   2. picks a lane: the one with the longest free stretch ahead, with hysteresis and a gap check
+//      before moving over,
+//   3. steers with pure pursuit on the chosen lane's centre (from the rear axle),
+//   4. sets speed IDM-style: a cruise speed, capped by the curvature ahead and by the distance to
+//      the first obstacle on its planned path.
+// Its stochastic action adds Gaussian noise with the paper's PPO-expert σ = (0.136, 0.458), clipped.
+import type { Env } from '../sim/env.ts';
+import type { Rng } from '../sim/random.ts';
+import { DrivingEnv } from '../sim/driving/driving-env.ts';
+import { wrapAngle } from '../sim/driving/geometry.ts';
+import type { Lane, LocalCoord } from '../sim/driving/lane.ts';
+import type { Road } from '../sim/driving/road-network.ts';
+import { BRAKE_DECEL, RESISTANCE } from '../sim/driving/vehicle.ts';
+import type { Expert } from './expert.ts';
+
+export interface DrivingExpertOptions {
+  /** Standard deviation of the noise of `sample`, per action dimension. */
+  sigma: [number, number];
+  /** Cruise speed, km/h. */
+  cruiseKmh: number;
+  /** Comfortable lateral acceleration in bends, m/s². */
+  lateralAccel: number;
+  /** Planned deceleration for speed limits ahead, m/s². */
+  plannedDecel: number;
+}
+
+export const DEFAULT_EXPERT_OPTIONS: DrivingExpertOptions = {
+  sigma: [0.136, 0.458],
+  cruiseKmh: 55,
+  lateralAccel: 3.5,
+  plannedDecel: 3.5,
+};
+
+/** An obstacle seen along the route: route distance of its centre and its lateral extent. */
+interface RouteObstacle {
+  d: number;
+  latMin: number;
+  latMax: number;
+  halfLong: number;
+  speed: number;
+  moving: boolean;
+}
+
+const SEE_AHEAD = 120;
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+export class DrivingExpert implements Expert {
+  readonly env: DrivingEnv;
+  readonly options: DrivingExpertOptions;
+  /** Lane index the expert is driving in / heading to. */
+  private targetLane = -1;
+  private cacheKey = '';
+  private cached: Float64Array = new Float64Array(2);
+  private readonly lc: LocalCoord = { s: 0, lat: 0 };
+  private readonly p = [0, 0];
+
+  constructor(env: DrivingEnv, options: Partial<DrivingExpertOptions> = {}) {
+    this.env = env;
+    this.options = { ...DEFAULT_EXPERT_OPTIONS, ...options };
+  }
+
+  reset(): void {
+    this.targetLane = -1;
+    this.cacheKey = '';
+  }
+
+  act(): Float64Array {
+    // Decide once per environment state, so act/sample/logDensity agree within a step.
+    const env = this.env;
+    const key = `${env.seed}:${env.episodeLength}:${env.egoCar.x}:${env.egoCar.y}`;
+    if (key !== this.cacheKey) {
+      this.cached = this.decide();
+      this.cacheKey = key;
+    }
+    return Float64Array.from(this.cached);
+  }
+
+  sample(rng: Rng): Float64Array {
+    const mean = this.act();
+    const out = new Float64Array(2);
+    for (let i = 0; i < 2; i++) out[i] = Math.max(-1, Math.min(1, mean[i] + this.options.sigma[i] * rng.normal()));
+    return out;
+  }
+
+  /** Log-density of an action under the expert's Gaussian N(act(), diag σ²) (before clipping). */
+  logDensity(action: ArrayLike<number>): number {
+    const mean = this.act();
+    let sum = 0;
+    for (let i = 0; i < 2; i++) {
+      const z = (action[i] - mean[i]) / this.options.sigma[i];
+      sum += -0.5 * z * z - Math.log(this.options.sigma[i]) - LOG_SQRT_2PI;
+    }
+    return sum;
+  }
+
+  /** The route roads from the current reference road on. */
+  private routeAhead(): Road[] {
+    const nav = this.env.nav;
+    return nav.roads.slice(nav.current, nav.current + 6);
+  }
+
+  private decide(): Float64Array {
+    const env = this.env;
+    const ego = env.egoCar;
+    const roads = this.routeAhead();
+    const w = env.map.laneWidth;
+    const lanes = env.map.lanes;
+    // Where the ego is along the route: the first road (current or next) whose lane-0 frame holds it.
+    let start = 0;
+    let s0 = roads[0].lanes[0].local(ego.x, ego.y, this.lc).s;
+    let lat0 = this.lc.lat;
+    if (s0 > roads[0].lanes[0].length && roads.length > 1) {
+      const s1 = roads[1].lanes[0].local(ego.x, ego.y, this.lc).s;
+      if (s1 >= -1) {
+        start = 1;
+        s0 = s1;
+        lat0 = this.lc.lat;
+      }
+    }
+    const path = roads.slice(start);
+    const current = Math.max(0, Math.min(lanes - 1, Math.round(lat0 / w)));
+    if (this.targetLane < 0) this.targetLane = current;
+    const v = ego.speed;
+    const obstacles = this.obstacles(path, s0);
+    this.chooseLane(obstacles, lat0, current, lanes, w, v);
+    const lane = this.targetLane;
+
+    // Pure pursuit from the rear axle towards a point `ld` ahead on the chosen lane.
+    const ld = Math.max(6, Math.min(22, 4 + 0.8 * v));
+    this.pointAhead(path, lane, s0 + ld, this.p);
+    const lr = ego.type.lr;
+    const rx = ego.x - lr * Math.cos(ego.heading);
+    const ry = ego.y - lr * Math.sin(ego.heading);
+    const dx = this.p[0] - rx;
+    const dy = this.p[1] - ry;
+    const alpha = wrapAngle(Math.atan2(dy, dx) - ego.heading);
+    const dist = Math.max(1, Math.hypot(dx, dy));
+    const kappa = (2 * Math.sin(alpha)) / dist;
+    const delta = Math.atan(kappa * ego.wheelbase);
+    const steer = Math.max(-1, Math.min(1, delta / ((ego.type.maxSteerDeg * Math.PI) / 180)));
+
+    // Speed: cruise, bends ahead, obstacles on the planned path.
+    const o = this.options;
+    let vTarget = o.cruiseKmh / 3.6;
+    const horizon = (v * v) / (2 * o.plannedDecel) + 25;
+    for (let d = 0; d <= horizon; d += 2) {
+      const k = Math.abs(this.curvatureAt(path, lane, s0 + d));
+      if (k < 1e-4) continue;
+      const vCurve = Math.sqrt(o.lateralAccel / k);
+      vTarget = Math.min(vTarget, Math.sqrt(vCurve * vCurve + 2 * o.plannedDecel * Math.max(0, d - 3)));
+    }
+    const change = 2 * ld;
+    const egoHalf = ego.halfLength;
+    const margin = ego.halfWidth + 0.45;
+    for (const ob of obstacles) {
+      if (ob.d + ob.halfLong < -egoHalf) continue;
+      const t = Math.min(1, Math.max(0, ob.d) / change);
+      const planned = lat0 + (lane * w - lat0) * t;
+      if (ob.latMax < planned - margin || ob.latMin > planned + margin) continue;
+      const gap = ob.d - ob.halfLong - egoHalf - (ob.moving ? 6 : 3);
+      const vStop = Math.sqrt(2 * o.plannedDecel * Math.max(0, gap));
+      vTarget = Math.min(vTarget, ob.moving ? Math.max(Math.min(ob.speed, v) , 0) + vStop * 0.5 : vStop);
+    }
+    // Acceleration command → throttle/brake through the vehicle model's inverse.
+    const acc = 1.5 * (vTarget - v);
+    let throttle: number;
+    if (acc >= 0) throttle = (acc + RESISTANCE) / ego.engineAccel;
+    else throttle = v > 0.05 ? Math.min(0, (acc + RESISTANCE) / BRAKE_DECEL) : 0;
+    throttle = Math.max(-1, Math.min(1, throttle));
+    return Float64Array.of(steer, throttle);
+  }
+
+  /** Static objects and traffic within sight, in route coordinates (lateral relative to lane 0). */
+  private obstacles(path: Road[], s0: number): RouteObstacle[] {
+    const env = this.env;
+    const ego = env.egoCar;
+    const out: RouteObstacle[] = [];
+    const w = env.map.laneWidth;
+    const add = (x: number, y: number, heading: number, hl: number, hw: number, radius: number, speed: number, moving: boolean) => {
+      if (Math.abs(x - ego.x) > SEE_AHEAD || Math.abs(y - ego.y) > SEE_AHEAD) return;
+      let base = -s0;
+      for (const road of path) {
+        const lane0 = road.lanes[0];
+        lane0.local(x, y, this.lc);
+        const n = road.lanes.length;
+        if (this.lc.s >= -2 && this.lc.s <= lane0.length + 2 && this.lc.lat > -w / 2 - 3 && this.lc.lat < n * w - w / 2 + 3) {
+          const rel = heading - lane0.headingAt(Math.max(0, Math.min(lane0.length, this.lc.s)));
+          const across = radius > 0 ? radius : Math.abs(Math.sin(rel)) * hl + Math.abs(Math.cos(rel)) * hw;
+          const along = radius > 0 ? radius : Math.abs(Math.cos(rel)) * hl + Math.abs(Math.sin(rel)) * hw;
+          out.push({ d: base + this.lc.s, latMin: this.lc.lat - across, latMax: this.lc.lat + across, halfLong: along, speed, moving });
+          return;
+        }
+        base += lane0.length;
+      }
+    };
+    for (const o of env.objects) add(o.x, o.y, o.heading, o.halfLength, o.halfWidth, o.radius, 0, false);
+    for (const car of env.traffic.cars) {
+      const v = car.vehicle;
+      add(v.x, v.y, v.heading, v.halfLength, v.halfWidth, 0, v.speed, car.active);
+    }
+    out.sort((a, b) => a.d - b.d);
+    return out;
+  }
+
+  /** Picks the lane with the longest free stretch ahead; changes only when it pays and is safe. */
+  private chooseLane(obstacles: RouteObstacle[], lat0: number, current: number, lanes: number, w: number, v: number): void {
+    const ego = this.env.egoCar;
+    const margin = ego.halfWidth + 0.45;
+    const free = (lane: number) => {
+      const c = lane * w;
+      for (const ob of obstacles) {
+        if (ob.d + ob.halfLong < -ego.halfLength) continue;
+        if (ob.latMax < c - margin || ob.latMin > c + margin) continue;
+        const dist = ob.d - ob.halfLong - ego.halfLength;
+        // A car moving at our speed or faster is no reason to leave the lane.
+        if (ob.moving && ob.speed > v - 1) continue;
+        return Math.max(0, dist) + (ob.moving ? 3 * ob.speed : 0);
+      }
+      return SEE_AHEAD;
+    };
+    const safe = (lane: number) => {
+      // Nothing beside us (from 8 m behind to 10 m ahead) in the lanes we would cross.
+      const lo = Math.min(lane * w, lat0) - margin;
+      const hi = Math.max(lane * w, lat0) + margin;
+      for (const ob of obstacles) {
+        if (ob.d < -8 - ob.halfLong || ob.d > 10 + ob.halfLong + v) continue;
+        if (ob.latMax < lo || ob.latMin > hi) continue;
+        if (Math.abs(ob.latMin + ob.latMax - 2 * lat0) / 2 < margin && ob.d > 0) continue; // the one we avoid
+        return false;
+      }
+      return true;
+    };
+    let best = this.targetLane;
+    let bestScore = free(best);
+    if (bestScore >= SEE_AHEAD) return;
+    for (let lane = 0; lane < lanes; lane++) {
+      if (lane === this.targetLane) continue;
+      const score = free(lane) - 4 * Math.abs(lane - current);
+      if (score > bestScore + 8 && safe(lane)) {
+        best = lane;
+        bestScore = score;
+      }
+    }
+    this.targetLane = best;
+  }
+
+  /** World point on lane `index` of the route, `s` metres from the start of path[0]. */
+  private pointAhead(path: Road[], index: number, s: number, out: number[]): void {
+    let rest = s;
+    for (let j = 0; j < path.length; j++) {
+      const lane = laneOf(path[j], index);
+      const len = path[j].lanes[0].length;
+      if (rest <= len || j === path.length - 1) {
+        // Lanes of one road have different lengths on arcs: scale lane-0 distance to this lane.
+        lane.position(Math.max(0, rest) * (lane.length / len), 0, out);
+        return;
+      }
+      rest -= len;
+    }
+  }
+
+  private curvatureAt(path: Road[], index: number, s: number): number {
+    let rest = s;
+    for (let j = 0; j < path.length; j++) {
+      const len = path[j].lanes[0].length;
+      if (rest <= len || j === path.length - 1) return laneOf(path[j], index).curvature;
+      rest -= len;
+    }
+    return 0;
+  }
+}
+
+function laneOf(road: Road, index: number): Lane {
+  return road.lanes[Math.min(index, road.lanes.length - 1)];
+}
+
+/** The expert for a driving environment created by createDrivingEnv or createToyEnv. */
+export function createDrivingExpert(env: Env, options?: Partial<DrivingExpertOptions>): DrivingExpert {
+  if (!(env instanceof DrivingEnv)) throw new TypeError(`the driving expert needs a driving environment, got "${env.spec.id}"`);
+  return new DrivingExpert(env, options);
+}
