@@ -16,4 +16,6 @@ export type ClientMessage =
 export type ServerMessage =
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: string }
-  | { [K in EventName]: { type: 'event'; name: K; payload: CoreEvents[K] } }[EventName];
+  | { [K in EventName]: { type: 'event'; name: K; payload: CoreEvents[K] } }[EventName]
+  /** A message the server could not attribute to a call (not JSON, or an envelope without an id). */
+  | { type: 'error'; error: string };

@@ -1,0 +1,51 @@
+// Who is driving, in colour AND words. Re-renders only when the mode or the session status changes.
+import { useSyncExternalStore } from 'react';
+import type { SessionStatusName } from '../../../main/contract/api.ts';
+import type { ControlMode } from '../../../main/contract/modes.ts';
+import type { LiveStore } from '../state/live-store.ts';
+import { MODE_STYLES, type ModeStyle } from './theme.ts';
+
+export interface BannerState extends ModeStyle {
+  /** The mode or session state shown, for data-mode. */
+  key: string;
+}
+
+const OFFLINE: Record<string, BannerState> = {
+  disconnected: { key: 'disconnected', label: 'DISCONNECTED', color: '#c62828', ink: '#ffffff', hint: 'Lost the connection to the workstation; reconnecting…' },
+  idle: { key: 'idle', label: 'NO SESSION', color: '#2a3138', ink: '#cfd8dc', hint: 'Start a session to begin.' },
+  starting: { key: 'starting', label: 'STARTING', color: '#2a3138', ink: '#cfd8dc', hint: 'Waiting for the first decision…' },
+  finished: { key: 'finished', label: 'FINISHED', color: '#2a3138', ink: '#cfd8dc', hint: 'The session has ended; its data is saved.' },
+  interrupted: { key: 'interrupted', label: 'INTERRUPTED', color: '#6d4c41', ink: '#ffffff', hint: 'The session was interrupted; what ran is saved.' },
+  failed: { key: 'failed', label: 'FAILED', color: '#c62828', ink: '#ffffff', hint: 'The session failed; see the message below.' },
+};
+
+export function bannerState(mode: ControlMode | null, status: SessionStatusName, connected: boolean): BannerState {
+  if (!connected) return OFFLINE.disconnected;
+  if (status === 'paused') return { key: 'paused', ...MODE_STYLES.paused };
+  if (status === 'running') return mode === null ? OFFLINE.starting : { key: mode, ...MODE_STYLES[mode] };
+  return OFFLINE[status] ?? OFFLINE.idle;
+}
+
+export interface ModeBannerProps {
+  store: LiveStore;
+  status: SessionStatusName;
+  connected: boolean;
+}
+
+export function ModeBanner({ store, status, connected }: ModeBannerProps) {
+  const mode = useSyncExternalStore(store.subscribeMode, store.getMode);
+  const state = bannerState(mode, status, connected);
+  return (
+    <div
+      className={`mode-banner mode-${state.key}`}
+      data-testid="mode-banner"
+      data-mode={state.key}
+      role="status"
+      aria-live="assertive"
+      style={{ background: state.color, color: state.ink }}
+    >
+      <span className="mode-label">{state.label}</span>
+      <span className="mode-hint">{state.hint}</span>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+// Launching Debian's Chromium with playwright-core for browser end-to-end tests. Where Chromium is
+// missing the tests are skipped with a reason, unless AIM_REQUIRE_BROWSER=1 (CI), where they fail.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { REPO_ROOT } from './paths.ts';
+
+export const CHROMIUM_PATH = process.env.AIM_CHROMIUM ?? '/usr/bin/chromium';
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'];
+
+export function browserRequired(): boolean {
+  return process.env.AIM_REQUIRE_BROWSER === '1';
+}
+
+/**
+ * For node:test's `skip` option: a reason when Chromium is missing and not required, else false
+ * (when it is required and missing, the test runs and launchChromium fails with a clear message).
+ */
+export function chromiumSkipReason(): string | false {
+  if (existsSync(CHROMIUM_PATH) || browserRequired()) return false;
+  return `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium, or set AIM_CHROMIUM; AIM_REQUIRE_BROWSER=1 makes this a failure)`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`AIM_REQUIRE_BROWSER=1 but Chromium is missing at ${CHROMIUM_PATH}; install Debian's chromium package or set AIM_CHROMIUM.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** console.error messages and uncaught page errors, for a test to assert there were none. */
+  errors: string[];
+}
+
+/** A fresh context and page at url, collecting console errors and page errors. */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error: Error) => errors.push(`page error: ${error.message}`));
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+/** Saves a PNG under test-results/ (gitignored) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** What the renderer's read-only window.__aimTest probe answers (renderer/src/test-hook.ts). */
+export interface TestHook {
+  qPoints(): number;
+  plotPoints(): number;
+  frames(): number;
+  mode(): string | null;
+  takeoverEngaged(): boolean;
+  topDownDraws(): number;
+}
+export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws';
+
+// The page's CSP forbids eval, so probes are read by functions Playwright sends, not by strings.
+type HookWindow = { __aimTest?: TestHook };
+
+/** Waits until a counting probe reaches at least min. */
+export async function waitForCount(page: Page, probe: CountProbe, min: number, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    ([name, least]) => {
+      const hook = (globalThis as unknown as HookWindow).__aimTest;
+      return hook !== undefined && hook[name]() >= least;
+    },
+    [probe, min] as const,
+    { timeout: timeoutMs, polling: 50 },
+  );
+}
+
+/** Waits until the latest frame's control mode is one of modes. */
+export async function waitForMode(page: Page, modes: readonly string[], timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => {
+      const mode = (globalThis as unknown as HookWindow).__aimTest?.mode();
+      return mode !== undefined && mode !== null && wanted.includes(mode);
+    },
+    [...modes],
+    { timeout: timeoutMs, polling: 50 },
+  );
+}
+
+/** Reads one probe. */
+export async function readHook<K extends keyof TestHook>(page: Page, probe: K): Promise<ReturnType<TestHook[K]>> {
+  return page.evaluate((name) => {
+    const hook = (globalThis as unknown as HookWindow).__aimTest;
+    if (hook === undefined) throw new Error('window.__aimTest is not installed');
+    return hook[name]() as ReturnType<TestHook[K]>;
+  }, probe);
+}
