@@ -45,6 +45,12 @@ interface RouteObstacle {
 }
 
 const SEE_AHEAD = 120;
+/** Pure-pursuit lookahead: LD0 + LD_GAIN·v metres, at least LD_MIN. */
+const LD0 = 2;
+const LD_GAIN = 0.3;
+const LD_MIN = 3;
+/** A lane change is spread over max(12 m, LC_GAIN·v) per lane width. */
+const LC_GAIN = 1.5;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export class DrivingExpert implements Expert {
@@ -129,8 +135,19 @@ export class DrivingExpert implements Expert {
     const lane = this.targetLane;
 
     // Pure pursuit from the rear axle towards a point `ld` ahead on the chosen lane.
-    const ld = Math.max(6, Math.min(22, 4 + 0.8 * v));
-    this.pointAhead(path, lane, s0 + ld, this.p);
+    // Short lookahead in tight bends keeps the corner-cutting of pure pursuit well under a metre.
+    let ld = Math.max(LD_MIN, Math.min(20, LD0 + LD_GAIN * v));
+    for (let d = 0; d <= 15; d += 2.5) {
+      const k = Math.abs(this.curvatureAt(path, lane, s0 + d));
+      if (k > 1e-4) ld = Math.max(4, Math.min(ld, 0.35 / k));
+    }
+    // Lane changes follow a ramp over a distance that grows with speed instead of jumping to the
+    // new lane centre, which would overshoot at speed; small errors are corrected directly.
+    const goal = lane * w;
+    const err = goal - lat0;
+    const ramp = Math.abs(err) > 1.2 ? Math.max(12, LC_GAIN * v) * (Math.abs(err) / w) : ld;
+    const latAhead = lat0 + err * Math.min(1, ld / ramp);
+    this.pointAhead(path, s0 + ld, latAhead, this.p);
     const lr = ego.type.lr;
     const rx = ego.x - lr * Math.cos(ego.heading);
     const ry = ego.y - lr * Math.sin(ego.heading);
@@ -152,20 +169,28 @@ export class DrivingExpert implements Expert {
       const vCurve = Math.sqrt(o.lateralAccel / k);
       vTarget = Math.min(vTarget, Math.sqrt(vCurve * vCurve + 2 * o.plannedDecel * Math.max(0, d - 3)));
     }
-    const change = 2 * ld;
+    // Obstacles on the planned path (the lane-change ramp, then the chosen lane): stop short of
+    // standing ones; follow moving ones with IDM (s0 4 m, headway 1.2 s, a 2, b 3 m/s²).
     const egoHalf = ego.halfLength;
     const margin = ego.halfWidth + 0.45;
+    const rampLen = Math.abs(err) > 1.2 ? ramp : 1;
+    let accFollow = Infinity;
     for (const ob of obstacles) {
       if (ob.d + ob.halfLong < -egoHalf) continue;
-      const t = Math.min(1, Math.max(0, ob.d) / change);
-      const planned = lat0 + (lane * w - lat0) * t;
+      const planned = lat0 + err * Math.min(1, Math.max(0, ob.d) / rampLen);
       if (ob.latMax < planned - margin || ob.latMin > planned + margin) continue;
-      const gap = ob.d - ob.halfLong - egoHalf - (ob.moving ? 6 : 3);
-      const vStop = Math.sqrt(2 * o.plannedDecel * Math.max(0, gap));
-      vTarget = Math.min(vTarget, ob.moving ? Math.max(Math.min(ob.speed, v) , 0) + vStop * 0.5 : vStop);
+      const gap = ob.d - ob.halfLong - egoHalf;
+      if (!ob.moving || ob.speed < 0.5) {
+        vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 3)));
+      } else {
+        const dv = v - ob.speed;
+        const sStar = 4 + v * 1.2 + (v * dv) / (2 * Math.sqrt(6));
+        const a = 2 * (1 - (Math.max(sStar, 0) / Math.max(gap, 0.1)) ** 2);
+        accFollow = Math.min(accFollow, a);
+      }
     }
     // Acceleration command → throttle/brake through the vehicle model's inverse.
-    const acc = 1.5 * (vTarget - v);
+    const acc = Math.min(1.5 * (vTarget - v), accFollow);
     let throttle: number;
     if (acc >= 0) throttle = (acc + RESISTANCE) / ego.engineAccel;
     else throttle = v > 0.05 ? Math.min(0, (acc + RESISTANCE) / BRAKE_DECEL) : 0;
@@ -233,32 +258,34 @@ export class DrivingExpert implements Expert {
       }
       return true;
     };
+    // Free stretch ahead, minus the cost of moving over and of driving next to the centre line or
+    // the kerb (the middle lanes leave the most room for the noisy action's drift).
+    const mid = (lanes - 1) / 2;
+    const score = (lane: number) => free(lane) - 4 * Math.abs(lane - current) - 15 * Math.abs(lane - mid);
     let best = this.targetLane;
-    let bestScore = free(best);
-    if (bestScore >= SEE_AHEAD) return;
+    let bestScore = score(best);
     for (let lane = 0; lane < lanes; lane++) {
       if (lane === this.targetLane) continue;
-      const score = free(lane) - 4 * Math.abs(lane - current);
-      if (score > bestScore + 8 && safe(lane)) {
+      const sc = score(lane);
+      if (sc > bestScore + 8 && safe(lane)) {
         best = lane;
-        bestScore = score;
+        bestScore = sc;
       }
     }
     this.targetLane = best;
   }
 
-  /** World point on lane `index` of the route, `s` metres from the start of path[0]. */
-  private pointAhead(path: Road[], index: number, s: number, out: number[]): void {
+  /** World point `s` metres (lane-0 length) from the start of path[0], `lat` right of lane 0's centre. */
+  private pointAhead(path: Road[], s: number, lat: number, out: number[]): void {
     let rest = s;
     for (let j = 0; j < path.length; j++) {
-      const lane = laneOf(path[j], index);
-      const len = path[j].lanes[0].length;
-      if (rest <= len || j === path.length - 1) {
-        // Lanes of one road have different lengths on arcs: scale lane-0 distance to this lane.
-        lane.position(Math.max(0, rest) * (lane.length / len), 0, out);
+      const lane0 = path[j].lanes[0];
+      if (rest <= lane0.length || j === path.length - 1) {
+        // Lanes of a road are parallel or concentric, so an offset from lane 0 is a point on lane i.
+        lane0.position(Math.max(0, rest), lat, out);
         return;
       }
-      rest -= len;
+      rest -= lane0.length;
     }
   }
 

@@ -55,7 +55,8 @@ export class TrafficCar {
     const lane = this.target;
     lane.local(this.vehicle.x, this.vehicle.y, lc);
     const eh = wrapAngle(lane.headingAt(Math.min(lane.length, lc.s + 1)) - this.vehicle.heading);
-    const el = -lc.lat; // lateral is + to the right; steering is + to the left
+    // Lateral is + to the right and steering + to the left: a car right of its lane steers left.
+    const el = lc.lat;
     const dh = eh - this.headingPrev;
     const dl = el - this.latPrev;
     this.headingPrev = eh;
