@@ -131,7 +131,8 @@ export class DrivingExpert implements Expert {
     if (this.targetLane < 0) this.targetLane = current;
     const v = ego.speed;
     const obstacles = this.obstacles(path, s0);
-    this.chooseLane(obstacles, lat0, current, lanes, w, v);
+    const turn = this.preferredLane(path, s0, lanes);
+    this.chooseLane(obstacles, lat0, current, lanes, w, v, turn.lane);
     const lane = this.targetLane;
 
     // Pure pursuit from the rear axle towards a point `ld` ahead on the chosen lane.
@@ -181,13 +182,22 @@ export class DrivingExpert implements Expert {
       if (ob.latMax < planned - margin || ob.latMin > planned + margin) continue;
       const gap = ob.d - ob.halfLong - egoHalf;
       if (!ob.moving || ob.speed < 0.5) {
-        vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 3)));
+        // Stop 6 m short, which leaves room to steer round it; when already that close and
+        // moving over, creep so the manoeuvre cannot deadlock.
+        let vStop = Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 6));
+        if (lane !== current && Math.abs(err) > 1) vStop = Math.max(vStop, 1.2);
+        vTarget = Math.min(vTarget, vStop);
       } else {
         const dv = v - ob.speed;
         const sStar = 4 + v * 1.2 + (v * dv) / (2 * Math.sqrt(6));
         const a = 2 * (1 - (Math.max(sStar, 0) / Math.max(gap, 0.1)) ** 2);
         accFollow = Math.min(accFollow, a);
       }
+    }
+    // Wait before a turn until the move into the turning lane is under way: turning across a lane
+    // that someone else drives straight on is how intersections go wrong.
+    if (turn.turnAt < Infinity && turn.turnAt > 0 && lane !== turn.lane && Math.abs(turn.lane * w - lat0) > 1.2) {
+      vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, turn.turnAt - 3)));
     }
     // Acceleration command → throttle/brake through the vehicle model's inverse.
     const acc = Math.min(1.5 * (vTarget - v), accFollow);
@@ -231,7 +241,27 @@ export class DrivingExpert implements Expert {
   }
 
   /** Picks the lane with the longest free stretch ahead; changes only when it pays and is safe. */
-  private chooseLane(obstacles: RouteObstacle[], lat0: number, current: number, lanes: number, w: number, v: number): void {
+  /**
+   * The lane a careful driver would take: the right-most lane before a right turn and the
+   * left-most before a left turn at an intersection within 70 m, otherwise the middle. Also
+   * returns the distance to that turn (Infinity when none).
+   */
+  private preferredLane(path: Road[], s0: number, lanes: number): { lane: number; turnAt: number } {
+    const blocks = this.env.map.blocks;
+    let d = -s0;
+    for (const road of path) {
+      if (d > 70) break;
+      const lane0 = road.lanes[0];
+      const type = blocks[road.block].type;
+      if (road.internal && (type === 'X' || type === 'T') && lane0.kind === 'circular') {
+        return { lane: lane0.curvature < 0 ? lanes - 1 : 0, turnAt: d };
+      }
+      d += lane0.length;
+    }
+    return { lane: (lanes - 1) / 2, turnAt: Infinity };
+  }
+
+  private chooseLane(obstacles: RouteObstacle[], lat0: number, current: number, lanes: number, w: number, v: number, mid: number): void {
     const ego = this.env.egoCar;
     const margin = ego.halfWidth + 0.45;
     const free = (lane: number) => {
@@ -260,7 +290,6 @@ export class DrivingExpert implements Expert {
     };
     // Free stretch ahead, minus the cost of moving over and of driving next to the centre line or
     // the kerb (the middle lanes leave the most room for the noisy action's drift).
-    const mid = (lanes - 1) / 2;
     const score = (lane: number) => free(lane) - 4 * Math.abs(lane - current) - 15 * Math.abs(lane - mid);
     let best = this.targetLane;
     let bestScore = score(best);

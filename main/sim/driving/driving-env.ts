@@ -15,7 +15,7 @@ import { placeAccidents, type StaticObject } from './objects.ts';
 import { LIDAR_OFFSET, OBS_DIM, writeEgoState, writeNavigation } from './observation.ts';
 import type { LaneHit } from './road-network.ts';
 import { buildMapScene, routePolyline } from './scene.ts';
-import { TrafficManager } from './traffic.ts';
+import { TrafficManager, type EgoView } from './traffic.ts';
 import { DECISION_REPEAT, DEFAULT_VEHICLE, PHYSICS_DT, Vehicle } from './vehicle.ts';
 
 const ACTION_SPACE = { kind: 'box', dim: 2, low: -1, high: 1 } as const;
@@ -67,6 +67,8 @@ export class DrivingEnv implements Env {
   private readonly otherBox: Box = { x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0 };
   private readonly push: Push = { dx: 0, dy: 0 };
   private targets: LidarTarget[] = [];
+  private egoView!: EgoView;
+  private targetCars = -1;
   private readonly lidarDist = new Float64Array(LIDAR_RAYS);
 
   constructor(config?: Partial<DrivingConfig>) {
@@ -117,12 +119,14 @@ export class DrivingEnv implements Env {
     spawnLane.position(SPAWN_S, 0, p);
     this.egoCar.place(p[0], p[1], spawnLane.headingAt(SPAWN_S), 0);
     this.lane = spawnLane;
+    this.egoView = { x: 0, y: 0, speed: 0, heading: 0, lane: spawnLane, s: 0, lat: 0 };
     this.nav.start(p[0], p[1]);
     this.routeLine = routePolyline(this.nav, spawnLane.index);
     const accidents = placeAccidents(blocks, this.config.accidentProb, rng);
     this.objects = accidents.objects;
     this.traffic.reset(this.map.network, blocks, accidents.blockedLanes, this.objects, this.config.trafficDensity, rng);
     this.targets = [];
+    this.targetCars = -1;
     this.episodeLength = 0;
     this.episodeReward = 0;
     this.episodeCost = 0;
@@ -142,7 +146,15 @@ export class DrivingEnv implements Env {
     const prevX = ego.x;
     const prevY = ego.y;
     // before_step: traffic policies decide, the agent's action goes to the wheels.
-    this.traffic.beforeStep(ego);
+    this.egoView.x = ego.x;
+    this.egoView.y = ego.y;
+    this.egoView.speed = ego.speed;
+    this.egoView.heading = ego.heading;
+    this.egoView.lane = this.lane;
+    const elc = this.lane.local(ego.x, ego.y, this.lc);
+    this.egoView.s = elc.s;
+    this.egoView.lat = elc.lat;
+    this.traffic.beforeStep(this.egoView);
     ego.setControls(a[0], a[1]);
     let crashVehicle = false;
     let crashObject = false;
@@ -383,33 +395,38 @@ export class DrivingEnv implements Env {
     return out;
   }
 
-  /** Lidar targets: traffic cars and static objects (the ego's own body is never a target). */
+  /**
+   * Lidar targets: traffic cars then static objects (the ego's own body is never a target). The
+   * objects' entries are written once per episode; only the cars' change per step.
+   */
   private collectTargets(): number {
-    let n = 0;
-    const slot = (): LidarTarget => {
-      if (n >= this.targets.length) this.targets.push({ x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0, radius: 0 });
-      return this.targets[n++];
-    };
-    for (const car of this.traffic.cars) {
-      const t = slot();
-      const v = car.vehicle;
+    const cars = this.traffic.cars;
+    const need = cars.length + this.objects.length;
+    if (this.targetCars !== cars.length || this.targets.length < need) {
+      this.targets.length = 0;
+      for (let i = 0; i < need; i++) this.targets.push({ x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0, radius: 0 });
+      for (let i = 0; i < this.objects.length; i++) {
+        const o = this.objects[i];
+        const t = this.targets[cars.length + i];
+        t.x = o.x;
+        t.y = o.y;
+        t.heading = o.heading;
+        t.halfLength = o.halfLength;
+        t.halfWidth = o.halfWidth;
+        t.radius = o.radius;
+      }
+      this.targetCars = cars.length;
+    }
+    for (let i = 0; i < cars.length; i++) {
+      const v = cars[i].vehicle;
+      const t = this.targets[i];
       t.x = v.x;
       t.y = v.y;
       t.heading = v.heading;
       t.halfLength = v.halfLength;
       t.halfWidth = v.halfWidth;
-      t.radius = 0;
     }
-    for (const o of this.objects) {
-      const t = slot();
-      t.x = o.x;
-      t.y = o.y;
-      t.heading = o.heading;
-      t.halfLength = o.halfLength;
-      t.halfWidth = o.halfWidth;
-      t.radius = o.radius;
-    }
-    return n;
+    return need;
   }
 
   scene(): RoadScene {

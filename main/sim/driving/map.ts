@@ -67,19 +67,52 @@ function sampleLetter(rng: Rng): BlockLetter {
 const TRIES_PER_BLOCK = 5;
 const MAX_BUILDS = 400;
 
-/** Lanes of committed blocks, checked against new blocks with a margin that keeps sidewalks apart. */
+/**
+ * Lanes of committed blocks, checked against new blocks with a margin that keeps sidewalks apart.
+ * A hashed grid of 20 m cells (lane bounds padded by the margin) keeps each query to a few lanes.
+ */
 class OccupancyCheck {
-  private lanes: Lane[] = [];
+  private readonly cells = new Map<number, Lane[]>();
   private readonly lc: LocalCoord = { s: 0, lat: 0 };
+  private static readonly CELL = 20;
+  private readonly margin: number;
+
+  constructor(width: number) {
+    // Lane centres closer than a lane width plus two sidewalks would put a kerb on a lane.
+    this.margin = width + 3;
+  }
+
+  private static key(i: number, j: number): number {
+    return (i + 32768) * 65536 + (j + 32768);
+  }
+
+  private forCells(lane: Lane, fn: (key: number) => void): void {
+    const c = OccupancyCheck.CELL;
+    const m = this.margin + 2;
+    const i0 = Math.floor((lane.minX - m) / c);
+    const i1 = Math.floor((lane.maxX + m) / c);
+    const j0 = Math.floor((lane.minY - m) / c);
+    const j1 = Math.floor((lane.maxY + m) / c);
+    for (let i = i0; i <= i1; i++) for (let j = j0; j <= j1; j++) fn(OccupancyCheck.key(i, j));
+  }
 
   add(block: BlockBuild): void {
-    for (const road of block.roads) for (const lane of road.lanes) this.lanes.push(lane);
+    for (const road of block.roads)
+      for (const lane of road.lanes)
+        this.forCells(lane, (k) => {
+          let list = this.cells.get(k);
+          if (!list) this.cells.set(k, (list = []));
+          list.push(lane);
+        });
   }
 
   remove(block: BlockBuild): void {
-    const gone = new Set<Lane>();
-    for (const road of block.roads) for (const lane of road.lanes) gone.add(lane);
-    this.lanes = this.lanes.filter((l) => !gone.has(l));
+    for (const road of block.roads)
+      for (const lane of road.lanes)
+        this.forCells(lane, (k) => {
+          const list = this.cells.get(k);
+          if (list) this.cells.set(k, list.filter((l) => l !== lane));
+        });
   }
 
   /** True when every lane-centre sample of the block keeps clear of existing lanes (except `skip`). */
@@ -90,17 +123,19 @@ class OccupancyCheck {
         const n = Math.max(1, Math.ceil(lane.length / 2));
         for (let k = 0; k <= n; k++) {
           lane.position((lane.length * k) / n, 0, p);
-          if (this.hits(p[0], p[1], lane.width, skip)) return false;
+          if (this.hits(p[0], p[1], skip)) return false;
         }
       }
     }
     return true;
   }
 
-  private hits(x: number, y: number, width: number, skip: Set<string>): boolean {
-    // Lane centres closer than a lane width plus two sidewalks would put a kerb on a lane.
-    const margin = width + 3;
-    for (const lane of this.lanes) {
+  private hits(x: number, y: number, skip: Set<string>): boolean {
+    const c = OccupancyCheck.CELL;
+    const list = this.cells.get(OccupancyCheck.key(Math.floor(x / c), Math.floor(y / c)));
+    if (!list) return false;
+    const margin = this.margin;
+    for (const lane of list) {
       if (x < lane.minX - margin || x > lane.maxX + margin || y < lane.minY - margin || y > lane.maxY + margin) continue;
       if (skip.has(`${lane.from}>${lane.to}`)) continue;
       lane.local(x, y, this.lc);
@@ -123,7 +158,7 @@ export function generateMap(spec: MapSpec, seed: number): DrivingMap {
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 60)
     throw new EnvConfigError(`map must be a block string or a whole number of blocks from 1 to 60, got ${String(spec.map)}`);
   const blocks: BlockBuild[] = [buildFirstBlock(ctx)];
-  const occupancy = new OccupancyCheck();
+  const occupancy = new OccupancyCheck(spec.laneWidth);
   occupancy.add(blocks[0]);
   const tries: number[] = [0];
   let builds = 0;

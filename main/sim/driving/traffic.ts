@@ -75,12 +75,48 @@ export class TrafficCar {
   }
 }
 
-/** Something a traffic car can see ahead: other cars, the ego, static objects. */
-interface Obstacle {
+/** The ego as traffic sees it: pose, speed and its localised lane coordinates. */
+export interface EgoView {
   x: number;
   y: number;
   speed: number;
   heading: number;
+  lane: Lane;
+  s: number;
+  lat: number;
+}
+
+/**
+ * Everything a traffic car reacts to (other cars, the ego, static objects), in lane coordinates.
+ * Kept as parallel arrays rebuilt once per decision: sensing then needs no trigonometry, because
+ * lanes of one road are parallel or concentric (lateral shifts by whole lane widths, s scales with
+ * the lane length).
+ */
+class Entities {
+  n = 0;
+  x: number[] = [];
+  y: number[] = [];
+  speed: number[] = [];
+  heading: number[] = [];
+  lane: Lane[] = [];
+  road: Road[] = [];
+  s: number[] = [];
+  lat: number[] = [];
+  /** Index of the traffic car an entry belongs to, −1 for the ego and objects. */
+  car: number[] = [];
+
+  push(x: number, y: number, speed: number, heading: number, lane: Lane, road: Road, s: number, lat: number, car: number): void {
+    const i = this.n++;
+    this.x[i] = x;
+    this.y[i] = y;
+    this.speed[i] = speed;
+    this.heading[i] = heading;
+    this.lane[i] = lane;
+    this.road[i] = road;
+    this.s[i] = s;
+    this.lat[i] = lat;
+    this.car[i] = car;
+  }
 }
 
 export class TrafficManager {
@@ -88,14 +124,23 @@ export class TrafficManager {
   private network!: RoadNetwork;
   private rng!: Rng;
   private objects: readonly StaticObject[] = [];
+  private objectLat: number[] = [];
   private readonly lc: LocalCoord = { s: 0, lat: 0 };
   /** Blocks whose cars are still parked, with the road that triggers them. */
   private pending: { block: number; entry: string }[] = [];
+  private readonly seen = new Entities();
+  // Results of the last front/gap query (scratch, to avoid allocating).
+  private frontDistance = Infinity;
+  private frontSpeed = 0;
+  private gapRear = Infinity;
+  private gapFront = Infinity;
+  private gapFrontSpeed = 0;
 
   reset(network: RoadNetwork, blocks: readonly BlockBuild[], blocked: ReadonlySet<Lane>, objects: readonly StaticObject[], density: number, rng: Rng): void {
     this.network = network;
     this.rng = rng;
     this.objects = objects;
+    this.objectLat = objects.map((o) => o.lane.local(o.x, o.y, this.lc).lat);
     this.cars = [];
     this.pending = [];
     if (density <= 0) return;
@@ -141,26 +186,33 @@ export class TrafficManager {
   }
 
   /** Decides every active car's controls for this decision (MetaDrive's before_step). */
-  beforeStep(ego: Obstacle): void {
-    const lc = this.lc;
-    for (const car of this.cars) {
+  beforeStep(ego: EgoView): void {
+    const cars = this.cars;
+    let any = false;
+    for (const car of cars) {
+      if (!car.active || car.removed) continue;
+      this.localise(car);
+      any = true;
+    }
+    if (!any) return;
+    this.collect(ego);
+    for (let i = 0; i < cars.length; i++) {
+      const car = cars[i];
       if (!car.active || car.removed) continue;
       const v = car.vehicle;
-      this.localise(car);
-      if (car.removed) continue;
-      this.maybeChangeLane(car, ego);
-      const front = this.frontOf(car, car.target, ego);
+      this.maybeChangeLane(car, i);
+      this.front(car, i, car.target);
       const vKmh = v.speed * 3.6;
       const v0 = car.creep ? CREEP_SPEED : NORMAL_SPEED;
       let acc = 1 - Math.pow(Math.max(vKmh, 0) / v0, IDM_DELTA);
-      if (front.distance < Infinity) {
-        const dv = vKmh - front.speed * 3.6;
+      if (this.frontDistance < Infinity) {
+        const dv = vKmh - this.frontSpeed * 3.6;
         const dStar = DISTANCE_WANTED + TIME_WANTED * vKmh + (vKmh * dv) / (2 * SQRT_AB);
-        const d = Math.max(front.distance, 0.1);
+        const d = Math.max(this.frontDistance, 0.1);
         acc -= (Math.max(dStar, 0) / d) ** 2;
       }
       const throttle = acc > 1 ? 1 : acc < -1 ? -1 : acc;
-      v.setControls(car.steer(lc), throttle);
+      v.setControls(car.steer(this.lc), throttle);
     }
   }
 
@@ -173,16 +225,35 @@ export class TrafficManager {
     if (this.cars.some((c) => c.removed)) this.cars = this.cars.filter((c) => !c.removed);
   }
 
+  private collect(ego: EgoView): void {
+    const seen = this.seen;
+    const net = this.network;
+    seen.n = 0;
+    for (let i = 0; i < this.cars.length; i++) {
+      const c = this.cars[i];
+      if (c.removed) continue;
+      const v = c.vehicle;
+      seen.push(v.x, v.y, v.speed, v.heading, c.lane, net.roadOf(c.lane), c.s, c.lat, i);
+    }
+    seen.push(ego.x, ego.y, ego.speed, ego.heading, ego.lane, net.roadOf(ego.lane), ego.s, ego.lat, -1);
+    for (let i = 0; i < this.objects.length; i++) {
+      const o = this.objects[i];
+      seen.push(o.x, o.y, 0, o.heading, o.lane, net.roadOf(o.lane), o.s, this.objectLat[i], -1);
+    }
+  }
+
   /** Updates s/lat on the car's lane; moves on to the next lane at the end, or removes the car. */
   private localise(car: TrafficCar): void {
     const v = car.vehicle;
     const lc = this.lc;
     for (let guard = 0; guard < 4; guard++) {
-      car.target.local(v.x, v.y, lc);
-      if (Math.abs(lc.lat) < car.target.width / 2 && car.target !== car.lane) {
+      if (car.target !== car.lane) {
+        car.target.local(v.x, v.y, lc);
         // Lane change done once the centre is inside the target lane.
-        car.lane = car.target;
-        car.creep = false;
+        if (Math.abs(lc.lat) < car.target.width / 2) {
+          car.lane = car.target;
+          car.creep = false;
+        }
       }
       car.lane.local(v.x, v.y, lc);
       car.s = lc.s;
@@ -207,94 +278,108 @@ export class TrafficManager {
   }
 
   /**
-   * The closest obstacle ahead within 30 m on `lane` or its continuation: centre-to-centre
-   * distance along the lane, and its speed along our direction.
+   * Entity k's (s, lat) on `lane` if it is on the same road (parallel/concentric lanes), written
+   * to this.lc; false otherwise.
    */
-  private frontOf(car: TrafficCar, lane: Lane, ego: Obstacle): { distance: number; speed: number } {
+  private onRoadOf(k: number, lane: Lane, road: Road): boolean {
+    const seen = this.seen;
+    if (seen.road[k] !== road) return false;
+    const own = seen.lane[k];
+    this.lc.s = (seen.s[k] * lane.length) / own.length;
+    this.lc.lat = seen.lat[k] + (own.index - lane.index) * lane.width;
+    return true;
+  }
+
+  /**
+   * The closest entity ahead within 30 m on `lane` or its continuation: centre-to-centre distance
+   * along the lane and its speed along our heading, into frontDistance / frontSpeed.
+   */
+  private front(car: TrafficCar, self: number, lane: Lane): void {
+    const seen = this.seen;
     const lc = this.lc;
-    const vx = car.vehicle.x;
-    const vy = car.vehicle.y;
-    lane.local(vx, vy, lc);
+    const road = this.network.roadOf(lane);
+    lane.local(car.vehicle.x, car.vehicle.y, lc);
     const s0 = lc.s;
     const next = lane === car.target ? car.next : (this.network.next(lane)[0] ?? null);
+    const nextRoad = next ? this.network.roadOf(next) : null;
+    const vx = car.vehicle.x;
+    const vy = car.vehicle.y;
     let best = Infinity;
     let speed = 0;
-    const consider = (x: number, y: number, sp: number, heading: number) => {
-      const dx = x - vx;
-      const dy = y - vy;
-      if (dx * dx + dy * dy > SEARCH_RADIUS * SEARCH_RADIUS) return;
-      lane.local(x, y, lc);
+    for (let k = 0; k < seen.n; k++) {
+      if (seen.car[k] === self) continue;
+      const dx = seen.x[k] - vx;
+      const dy = seen.y[k] - vy;
+      if (dx * dx + dy * dy > SEARCH_RADIUS * SEARCH_RADIUS) continue;
       let d = Infinity;
-      if (Math.abs(lc.lat) < lane.width / 2 && lc.s > s0 && lc.s <= lane.length + 1) d = lc.s - s0;
-      else if (next) {
-        next.local(x, y, lc);
-        if (Math.abs(lc.lat) < next.width / 2 && lc.s >= 0) d = lane.length - s0 + lc.s;
+      if (this.onRoadOf(k, lane, road)) {
+        if (Math.abs(lc.lat) < lane.width / 2 && lc.s > s0) d = lc.s - s0;
+      } else if (next && nextRoad && this.onRoadOf(k, next, nextRoad)) {
+        if (Math.abs(lc.lat) < next.width / 2) d = lane.length - s0 + lc.s;
       }
       if (d > 0 && d <= FRONT_RANGE && d < best) {
         best = d;
-        speed = sp * Math.cos(heading - car.vehicle.heading);
+        speed = seen.speed[k] * Math.cos(seen.heading[k] - car.vehicle.heading);
       }
-    };
-    for (const other of this.cars) {
-      if (other === car || other.removed) continue;
-      consider(other.vehicle.x, other.vehicle.y, other.vehicle.speed, other.vehicle.heading);
     }
-    consider(ego.x, ego.y, ego.speed, ego.heading);
-    for (const o of this.objects) consider(o.x, o.y, 0, o.heading);
-    return { distance: best, speed };
+    this.frontDistance = best;
+    this.frontSpeed = speed;
   }
 
-  /** Gaps behind and ahead of the car's position projected on another lane. */
-  private gaps(car: TrafficCar, lane: Lane, ego: Obstacle): { rear: number; front: number; frontSpeed: number } {
+  /** Gaps behind and ahead of the car's position projected on another lane of its road. */
+  private gaps(car: TrafficCar, self: number, lane: Lane): void {
+    const seen = this.seen;
     const lc = this.lc;
-    lane.local(car.vehicle.x, car.vehicle.y, lc);
-    const s0 = lc.s;
+    const road = this.network.roadOf(lane);
+    const s0 = (car.s * lane.length) / car.lane.length;
     let rear = Infinity;
     let front = Infinity;
     let frontSpeed = 100 / 3.6;
-    const consider = (x: number, y: number, sp: number) => {
-      lane.local(x, y, lc);
-      if (Math.abs(lc.lat) >= lane.width / 2 || lc.s < -SEARCH_RADIUS || lc.s > lane.length + SEARCH_RADIUS) return;
+    for (let k = 0; k < seen.n; k++) {
+      if (seen.car[k] === self) continue;
+      if (!this.onRoadOf(k, lane, road)) continue;
+      if (Math.abs(lc.lat) >= lane.width / 2) continue;
       const d = lc.s - s0;
       if (d >= 0 && d < front) {
         front = d;
-        frontSpeed = sp;
+        frontSpeed = seen.speed[k];
       } else if (d < 0 && -d < rear) rear = -d;
-    };
-    for (const other of this.cars) if (other !== car && !other.removed) consider(other.vehicle.x, other.vehicle.y, other.vehicle.speed);
-    consider(ego.x, ego.y, ego.speed);
-    for (const o of this.objects) consider(o.x, o.y, 0);
-    return { rear, front, frontSpeed };
+    }
+    this.gapRear = rear;
+    this.gapFront = front;
+    this.gapFrontSpeed = frontSpeed;
   }
 
   /** MetaDrive's simple rule: mandatory merges where a lane ends, otherwise occasional overtaking. */
-  private maybeChangeLane(car: TrafficCar, ego: Obstacle): void {
+  private maybeChangeLane(car: TrafficCar, self: number): void {
     car.overtakeTimer++;
     if (car.target !== car.lane) return;
-    const road = this.network.roadOf(car.lane);
+    const net = this.network;
+    const road = net.roadOf(car.lane);
     const idx = car.lane.index;
+    const continues = net.successors(road.to).length > 0;
     // Mandatory: this lane has no continuation but the road goes on (e.g. an on-ramp's extra lane).
-    if (this.network.next(car.lane).length === 0 && idx > 0 && this.network.successors(road.to).length > 0) {
+    if (net.next(car.lane).length === 0 && idx > 0 && continues) {
       const left = road.lanes[idx - 1];
-      const g = this.gaps(car, left, ego);
-      if (g.rear < SAFE_REAR_GAP || g.front < SAFE_FRONT_GAP) car.creep = true;
+      this.gaps(car, self, left);
+      if (this.gapRear < SAFE_REAR_GAP || this.gapFront < SAFE_FRONT_GAP) car.creep = true;
       else this.startChange(car, left);
       return;
     }
     if (car.overtakeTimer <= OVERTAKE_TIMER) return;
     const vKmh = car.vehicle.speed * 3.6;
     if (Math.abs(vKmh - NORMAL_SPEED) <= 3) return;
-    const current = this.frontOf(car, car.lane, ego);
-    if (current.distance === Infinity) return;
-    const frontKmh = current.speed * 3.6;
+    this.front(car, self, car.lane);
+    if (this.frontDistance === Infinity) return;
+    const frontKmh = this.frontSpeed * 3.6;
     if (Math.abs(frontKmh - NORMAL_SPEED) <= 3) return;
     for (const k of [idx - 1, idx + 1]) {
       if (k < 0 || k >= road.lanes.length) continue;
       const lane = road.lanes[k];
-      if (this.network.next(lane).length === 0 && this.network.successors(road.to).length > 0) continue;
-      const g = this.gaps(car, lane, ego);
-      if (g.rear < SAFE_REAR_GAP || g.front < SAFE_FRONT_GAP) continue;
-      const adjacent = g.front === Infinity ? 100 : g.frontSpeed * 3.6;
+      if (net.next(lane).length === 0 && continues) continue;
+      this.gaps(car, self, lane);
+      if (this.gapRear < SAFE_REAR_GAP || this.gapFront < SAFE_FRONT_GAP) continue;
+      const adjacent = this.gapFront === Infinity ? 100 : this.gapFrontSpeed * 3.6;
       if (adjacent - frontKmh > 10) {
         this.startChange(car, lane);
         car.overtakeTimer = 0;
