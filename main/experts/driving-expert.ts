@@ -29,8 +29,8 @@ export interface DrivingExpertOptions {
 
 export const DEFAULT_EXPERT_OPTIONS: DrivingExpertOptions = {
   sigma: [0.136, 0.458],
-  cruiseKmh: 55,
-  lateralAccel: 3.5,
+  cruiseKmh: 45,
+  lateralAccel: 2.5,
   plannedDecel: 3.5,
 };
 
@@ -42,6 +42,11 @@ interface RouteObstacle {
   halfLong: number;
   speed: number;
   moving: boolean;
+  /**
+   * For a predicted position of a traffic car crossing our path: the time (s) at which it will be
+   * there. It blocks only if we would arrive within a second of that time. −1 for real positions.
+   */
+  at: number;
 }
 
 const SEE_AHEAD = 120;
@@ -49,8 +54,9 @@ const SEE_AHEAD = 120;
 const LD0 = 2;
 const LD_GAIN = 0.3;
 const LD_MIN = 3;
-/** A lane change is spread over max(12 m, LC_GAIN·v) per lane width. */
+/** A lane change is spread over max(LC_MIN, LC_GAIN·v) metres per lane width. */
 const LC_GAIN = 1.5;
+const LC_MIN = 6;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 export class DrivingExpert implements Expert {
@@ -146,7 +152,7 @@ export class DrivingExpert implements Expert {
     // new lane centre, which would overshoot at speed; small errors are corrected directly.
     const goal = lane * w;
     const err = goal - lat0;
-    const ramp = Math.abs(err) > 1.2 ? Math.max(12, LC_GAIN * v) * (Math.abs(err) / w) : ld;
+    const ramp = Math.abs(err) > 1.2 ? Math.max(LC_MIN, LC_GAIN * v) * (Math.abs(err) / w) : ld;
     const latAhead = lat0 + err * Math.min(1, ld / ramp);
     this.pointAhead(path, s0 + ld, latAhead, this.p);
     const lr = ego.type.lr;
@@ -181,6 +187,12 @@ export class DrivingExpert implements Expert {
       const planned = lat0 + err * Math.min(1, Math.max(0, ob.d) / rampLen);
       if (ob.latMax < planned - margin || ob.latMin > planned + margin) continue;
       const gap = ob.d - ob.halfLong - egoHalf;
+      if (ob.at >= 0) {
+        // A predicted crossing: yield if we would get there around the same time.
+        const arrive = Math.max(0, gap) / Math.max(v, 1);
+        if (Math.abs(arrive - ob.at) < 1.2) vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 2)));
+        continue;
+      }
       if (!ob.moving || ob.speed < 0.5) {
         // Stop 6 m short, which leaves room to steer round it; when already that close and
         // moving over, creep so the manoeuvre cannot deadlock.
@@ -214,7 +226,7 @@ export class DrivingExpert implements Expert {
     const ego = env.egoCar;
     const out: RouteObstacle[] = [];
     const w = env.map.laneWidth;
-    const add = (x: number, y: number, heading: number, hl: number, hw: number, radius: number, speed: number, moving: boolean) => {
+    const add = (x: number, y: number, heading: number, hl: number, hw: number, radius: number, speed: number, moving: boolean, at = -1) => {
       if (Math.abs(x - ego.x) > SEE_AHEAD || Math.abs(y - ego.y) > SEE_AHEAD) return;
       let base = -s0;
       for (const road of path) {
@@ -225,16 +237,34 @@ export class DrivingExpert implements Expert {
           const rel = heading - lane0.headingAt(Math.max(0, Math.min(lane0.length, this.lc.s)));
           const across = radius > 0 ? radius : Math.abs(Math.sin(rel)) * hl + Math.abs(Math.cos(rel)) * hw;
           const along = radius > 0 ? radius : Math.abs(Math.cos(rel)) * hl + Math.abs(Math.sin(rel)) * hw;
-          out.push({ d: base + this.lc.s, latMin: this.lc.lat - across, latMax: this.lc.lat + across, halfLong: along, speed, moving });
+          out.push({ d: base + this.lc.s, latMin: this.lc.lat - across, latMax: this.lc.lat + across, halfLong: along, speed, moving, at });
           return;
         }
         base += lane0.length;
       }
     };
     for (const o of env.objects) add(o.x, o.y, o.heading, o.halfLength, o.halfWidth, o.radius, 0, false);
+    const routeRoads = new Set(path);
+    const p = [0, 0];
     for (const car of env.traffic.cars) {
       const v = car.vehicle;
       add(v.x, v.y, v.heading, v.halfLength, v.halfWidth, 0, v.speed, car.active);
+      if (!car.active || v.speed < 1) continue;
+      // Where a car off our roads (typically turning across an intersection) will be in the next
+      // two seconds, following its own lane and the continuation it has chosen.
+      if (routeRoads.has(env.map.network.roadOf(car.target))) continue;
+      if (Math.abs(v.x - ego.x) > 40 || Math.abs(v.y - ego.y) > 40) continue;
+      for (let t = 0.5; t <= 2; t += 0.5) {
+        let s = car.s + v.speed * t;
+        let lane = car.target;
+        if (s > lane.length && car.next) {
+          s -= lane.length;
+          lane = car.next;
+        }
+        if (s > lane.length) break;
+        lane.position(s, 0, p);
+        add(p[0], p[1], lane.headingAt(s), v.halfLength, v.halfWidth, 0, 0, false, t);
+      }
     }
     out.sort((a, b) => a.d - b.d);
     return out;
@@ -267,7 +297,7 @@ export class DrivingExpert implements Expert {
     const free = (lane: number) => {
       const c = lane * w;
       for (const ob of obstacles) {
-        if (ob.d + ob.halfLong < -ego.halfLength) continue;
+        if (ob.at >= 0 || ob.d + ob.halfLong < -ego.halfLength) continue;
         if (ob.latMax < c - margin || ob.latMin > c + margin) continue;
         const dist = ob.d - ob.halfLong - ego.halfLength;
         // A car moving at our speed or faster is no reason to leave the lane.
@@ -281,7 +311,7 @@ export class DrivingExpert implements Expert {
       const lo = Math.min(lane * w, lat0) - margin;
       const hi = Math.max(lane * w, lat0) + margin;
       for (const ob of obstacles) {
-        if (ob.d < -8 - ob.halfLong || ob.d > 10 + ob.halfLong + v) continue;
+        if (ob.at >= 0 || ob.d < -8 - ob.halfLong || ob.d > 10 + ob.halfLong + v) continue;
         if (ob.latMax < lo || ob.latMin > hi) continue;
         if (Math.abs(ob.latMin + ob.latMax - 2 * lat0) / 2 < margin && ob.d > 0) continue; // the one we avoid
         return false;
