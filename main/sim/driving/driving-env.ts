@@ -120,7 +120,7 @@ export class DrivingEnv implements Env {
     this.egoCar.place(p[0], p[1], spawnLane.headingAt(SPAWN_S), 0);
     this.lane = spawnLane;
     this.egoView = { x: 0, y: 0, speed: 0, heading: 0, lane: spawnLane, s: 0, lat: 0 };
-    this.nav.start(p[0], p[1]);
+    this.nav.start();
     this.routeLine = routePolyline(this.nav, spawnLane.index);
     const accidents = placeAccidents(blocks, this.config.accidentProb, rng);
     this.objects = accidents.objects;

@@ -47,11 +47,13 @@ export function parseMapString(map: string): BlockLetter[] {
     const ch = map[i];
     if ((BLOCK_LETTERS as readonly string[]).includes(ch)) letters.push(ch as BlockLetter);
     else if (ch === 'I' && i === 0) continue; // the first block is implicit; a leading "I" is allowed
+    else if (ch === 'I') throw new EnvConfigError(`map "${map}": block "I" (the first block) at position ${i + 1} can only come first`);
     else if (UNSUPPORTED_LETTERS[ch])
       throw new EnvConfigError(`map "${map}": block "${ch}" (${UNSUPPORTED_LETTERS[ch]}) at position ${i + 1} is not supported; use ${BLOCK_LETTERS.join(', ')}`);
     else throw new EnvConfigError(`map "${map}": unknown block letter "${ch}" at position ${i + 1}; known blocks are ${BLOCK_LETTERS.join(', ')}`);
   }
   if (letters.length === 0) throw new EnvConfigError(`map "${map}" has no blocks after the first`);
+  if (letters.length > 60) throw new EnvConfigError(`map "${map.slice(0, 20)}…" has ${letters.length} blocks; at most 60 are supported`);
   return letters;
 }
 

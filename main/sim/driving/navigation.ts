@@ -43,11 +43,14 @@ export class Navigation {
     return this.roads[this.roads.length - 1];
   }
 
-  /** Starts tracking from the ego's position. */
-  start(x: number, y: number): void {
+  /**
+   * Starts tracking. As in MetaDrive the last longitudinal position starts at 0, not at the spawn
+   * point, so the first step credits the 5 m between the road's start and the spawn.
+   */
+  start(): void {
     this.current = 0;
     this.travelled = 0;
-    this.lastS = this.road.lanes[0].local(x, y, this.lc).s;
+    this.lastS = 0;
   }
 
   /**

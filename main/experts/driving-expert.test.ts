@@ -1,0 +1,74 @@
+// The scripted driving expert: every block type is drivable, its action distribution is the
+// paper's Gaussian, and it is deterministic.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DrivingEnv } from '../sim/driving/driving-env.ts';
+import { createToyEnv } from '../sim/driving/index.ts';
+import { Rng } from '../sim/random.ts';
+import { createDrivingExpert } from './driving-expert.ts';
+import { evaluateExpert } from './driving-eval.ts';
+
+function drive(env: DrivingEnv, seed: number) {
+  const expert = createDrivingExpert(env);
+  env.reset(seed);
+  expert.reset();
+  for (;;) {
+    const r = env.step(expert.act());
+    if (r.terminated || r.truncated) return r.info;
+  }
+}
+
+test('every block type is drivable by the expert, with traffic and obstacles', () => {
+  for (const letter of ['S', 'C', 'X', 'T', 'O', 'r', 'R']) {
+    const env = new DrivingEnv({ map: letter.repeat(2) });
+    for (const seed of [1, 2]) {
+      const info = drive(env, seed);
+      assert.equal(info.arriveDest, true, `map ${letter.repeat(2)} seed ${seed}: ${JSON.stringify(info)}`);
+    }
+  }
+});
+
+test('act is deterministic; sample adds clipped Gaussian noise; logDensity is that Gaussian', () => {
+  const env = createToyEnv() as DrivingEnv;
+  const expert = createDrivingExpert(env);
+  env.reset(0);
+  expert.reset();
+  for (let k = 0; k < 30; k++) env.step(expert.act());
+  const a = expert.act();
+  assert.deepEqual(Array.from(expert.act()), Array.from(a));
+  const s1 = expert.sample(new Rng(5));
+  const s2 = expert.sample(new Rng(5));
+  assert.deepEqual(Array.from(s1), Array.from(s2));
+  for (const v of s1) assert.ok(v >= -1 && v <= 1);
+  const sigma = [0.136, 0.458];
+  const peak = -Math.log(sigma[0]) - Math.log(sigma[1]) - Math.log(2 * Math.PI);
+  assert.ok(Math.abs(expert.logDensity(a) - peak) < 1e-12);
+  const off = expert.logDensity([a[0] + sigma[0], a[1]]);
+  assert.ok(Math.abs(off - (peak - 0.5)) < 1e-12);
+  // Empirical spread of the steering noise (before clipping matters little near the mean).
+  const rng = new Rng(9);
+  let sum = 0;
+  let sq = 0;
+  const n = 4000;
+  for (let i = 0; i < n; i++) {
+    const d = expert.sample(rng)[0] - a[0];
+    sum += d;
+    sq += d * d;
+  }
+  const sd = Math.sqrt(sq / n - (sum / n) ** 2);
+  assert.ok(Math.abs(sd - sigma[0]) < 0.01, `steering noise sd ${sd}`);
+});
+
+test('evaluateExpert reports rates over a seed range', () => {
+  const r = evaluateExpert({ env: 'toy', seeds: { start: 0, count: 2 } });
+  assert.equal(r.episodes, 2);
+  assert.equal(r.successRate, 1);
+  assert.ok(r.routeCompletion > 0.9);
+  assert.equal(r.outcomes.length, 2);
+  assert.throws(() => evaluateExpert({ seeds: { start: 0, count: 0 } }), RangeError);
+});
+
+test('the expert refuses a non-driving environment', () => {
+  const fake = { spec: { id: 'grid' } } as unknown as DrivingEnv;
+  assert.throws(() => createDrivingExpert(fake), TypeError);
+});
