@@ -11,7 +11,7 @@ export interface DrivingBenchOptions {
   env?: 'driving' | 'toy';
   /** Decision steps to time (default 20 000). */
   steps?: number;
-  /** Maps to generate for the map-generation figure (default 50). */
+  /** Maps to generate for the map-generation figure (default 100, after 20 untimed). */
   maps?: number;
   /** An episode is cut after this many steps so the run visits many scenarios (default 400). */
   episodeCap?: number;
@@ -27,8 +27,12 @@ export interface DrivingBenchResult {
   resetsPerSecond: number;
   /** Resets per second including generating the map. */
   coldResetsPerSecond: number;
+  /** Mean, median and worst milliseconds to generate one map (fresh seeds, cache bypassed). */
   mapGenerationMs: number;
+  mapGenerationMedianMs: number;
   mapGenerationMaxMs: number;
+  /** The first map of the process, before the JIT has compiled the generator. */
+  firstMapMs: number;
   /** Mean traffic cars alive per timed step. */
   meanTrafficCars: number;
   trafficDensity: number;
@@ -37,7 +41,7 @@ export interface DrivingBenchResult {
 
 export function benchDrivingSim(options: DrivingBenchOptions = {}): DrivingBenchResult {
   const steps = options.steps ?? 20_000;
-  const maps = options.maps ?? 50;
+  const maps = options.maps ?? 100;
   const cap = options.episodeCap ?? 400;
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`bench steps must be a positive integer, got ${steps}`);
   if (!Number.isInteger(maps) || maps < 1) throw new RangeError(`bench maps must be a positive integer, got ${maps}`);
@@ -45,25 +49,29 @@ export function benchDrivingSim(options: DrivingBenchOptions = {}): DrivingBench
   const config: Partial<DrivingConfig> = { ...(envId === 'toy' ? TOY_CONFIG : {}), ...options.config };
   const env = new DrivingEnv(config);
 
-  // Map generation on fresh seeds (never cached here).
-  let genTotal = 0;
-  let genMax = 0;
+  // Map generation on fresh seeds (never cached here), after a few untimed maps so the figure is
+  // the steady state rather than the JIT's first compile.
+  const spec = { map: env.config.map, lanes: env.config.lanes, laneWidth: env.config.laneWidth };
+  let t = performance.now();
+  generateMap(spec, 399_999);
+  const firstMapMs = performance.now() - t;
+  for (let i = 0; i < 20; i++) generateMap(spec, 400_000 + i);
+  const genTimes: number[] = [];
   for (let i = 0; i < maps; i++) {
     const t0 = performance.now();
-    generateMap({ map: env.config.map, lanes: env.config.lanes, laneWidth: env.config.laneWidth }, 500_000 + i);
-    const dt = performance.now() - t0;
-    genTotal += dt;
-    genMax = Math.max(genMax, dt);
+    generateMap(spec, 500_000 + i);
+    genTimes.push(performance.now() - t0);
   }
+  genTimes.sort((a, b) => a - b);
 
   // Cold resets (map generated on first use), then warm resets of the same seeds.
   const seeds = Array.from({ length: Math.min(50, maps) }, (_, i) => 1000 + i);
-  let t0 = performance.now();
+  t = performance.now();
   for (const seed of seeds) env.reset(seed);
-  const coldResetMs = performance.now() - t0;
-  t0 = performance.now();
+  const coldResetMs = performance.now() - t;
+  t = performance.now();
   for (let r = 0; r < 4; r++) for (const seed of seeds) env.reset(seed);
-  const warmResetMs = performance.now() - t0;
+  const warmResetMs = performance.now() - t;
 
   // Timed steps: a lane keeper drives the route in the middle lane so traffic gets triggered.
   let stepMs = 0;
@@ -77,9 +85,9 @@ export function benchDrivingSim(options: DrivingBenchOptions = {}): DrivingBench
     const lane = Math.floor((env.config.lanes - 1) / 2);
     for (let k = 0; k < cap && done < steps; k++) {
       const action = laneKeeperAction(env, lane);
-      const t = performance.now();
+      const t1 = performance.now();
       const r = env.step(action);
-      stepMs += performance.now() - t;
+      stepMs += performance.now() - t1;
       done++;
       carSteps += env.traffic.cars.length;
       if (r.terminated || r.truncated) break;
@@ -92,8 +100,10 @@ export function benchDrivingSim(options: DrivingBenchOptions = {}): DrivingBench
     stepsPerSecond: done / (stepMs / 1000),
     resetsPerSecond: (4 * seeds.length) / (warmResetMs / 1000),
     coldResetsPerSecond: seeds.length / (coldResetMs / 1000),
-    mapGenerationMs: genTotal / maps,
-    mapGenerationMaxMs: genMax,
+    mapGenerationMs: genTimes.reduce((a, b) => a + b, 0) / maps,
+    mapGenerationMedianMs: genTimes[Math.floor(maps / 2)],
+    mapGenerationMaxMs: genTimes[maps - 1],
+    firstMapMs,
     meanTrafficCars: carSteps / done,
     trafficDensity: env.config.trafficDensity,
     lidar: env.config.lidar,

@@ -56,7 +56,7 @@ export class DrivingEnv implements Env {
   episodeLength = 0;
   episodeReward = 0;
   episodeCost = 0;
-  private lastAction = [0, 0];
+  private readonly lastAction = [0, 0];
   private lastInfo: StepInfo | null = null;
   flags: DrivingStepFlags = { crashSidewalk: false, onLane: true };
 
@@ -130,7 +130,8 @@ export class DrivingEnv implements Env {
     this.episodeLength = 0;
     this.episodeReward = 0;
     this.episodeCost = 0;
-    this.lastAction = [0, 0];
+    this.lastAction[0] = 0;
+    this.lastAction[1] = 0;
     this.lastInfo = null;
     this.flags = { crashSidewalk: false, onLane: true };
     this.started = true;
@@ -165,7 +166,8 @@ export class DrivingEnv implements Env {
       if (c & 1) crashVehicle = true;
       if (c & 2) crashObject = true;
     }
-    this.lastAction = [a[0], a[1]];
+    this.lastAction[0] = a[0];
+    this.lastAction[1] = a[1];
     // after_step: localisation, navigation, road checks, traffic triggers and removal.
     const onLane = this.localise();
     this.nav.update(this.lane, ego.x, ego.y);

@@ -42,8 +42,10 @@ export function castLidar(
     const bound = g.radius > 0 ? g.radius : Math.hypot(g.halfLength, g.halfWidth);
     const dx = g.x - ox;
     const dy = g.y - oy;
-    const d = Math.hypot(dx, dy);
-    if (d - bound >= LIDAR_RANGE) continue;
+    const reach = LIDAR_RANGE + bound;
+    const d2 = dx * dx + dy * dy;
+    if (d2 >= reach * reach) continue;
+    const d = Math.sqrt(d2);
     let first: number;
     let last: number;
     if (d <= bound) {
