@@ -196,3 +196,21 @@ test('lidar: 240 rays counter-clockwise from the heading, 50 m, hit distance / 5
   assert.ok(Math.abs(out[0] - 4 / 50) < 1e-6);
   assert.ok(Math.abs(out[180] - 9 / 50) < 1e-6);
 });
+
+test('scene and actors satisfy the contract schema', async () => {
+  const { roadSceneSchema } = await import('../../contract/scene.ts');
+  const env = new DrivingEnv({ map: 'XrO' });
+  env.reset(1000);
+  assert.doesNotThrow(() => roadSceneSchema.parse(env.scene()));
+  for (let t = 0; t < 5; t++) env.step([0, 1]);
+  const kinds = new Set(env.actors().map((a) => a.kind));
+  for (const k of kinds) assert.ok(['vehicle', 'cone', 'triangle', 'barrier'].includes(k));
+});
+
+test('benchDrivingSim returns its figures (speed itself is measured by `aim bench sim`)', async () => {
+  const { benchDrivingSim } = await import('./bench.ts');
+  const r = benchDrivingSim({ env: 'toy', steps: 50, maps: 2 });
+  assert.equal(r.steps, 50);
+  assert.ok(r.stepsPerSecond > 0 && r.resetsPerSecond > 0 && r.mapGenerationMs > 0);
+  assert.throws(() => benchDrivingSim({ steps: 0 }), RangeError);
+});
