@@ -428,6 +428,13 @@ function rampBlock(b: Builder, socket: Socket, rng: Rng, onRamp: boolean): void 
     b.internal(rampStart, rampEnd, straightRef, 1);
     b.rightWalk(arcRef, 1);
     b.rightWalk(straightRef, 1);
+    // 20 m more main road past the ramp's end, so that a following block (another ramp, a
+    // right turn) does not start right beside it.
+    const refD = straightFrom(refEnd(refC), 20);
+    const nd = b.node('3');
+    b.twoWay(nc, nd, refD);
+    b.socket(nc, nd, refD);
+    return;
   }
   b.socket(nb, nc, refC);
 }
