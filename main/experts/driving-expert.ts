@@ -64,6 +64,8 @@ export class DrivingExpert implements Expert {
   readonly options: DrivingExpertOptions;
   /** Lane index the expert is driving in / heading to. */
   private targetLane = -1;
+  /** Decisions spent stopped before a turn, waiting to reach the turning lane. */
+  private waiting = 0;
   private cacheKey = '';
   private cached: Float64Array = new Float64Array(2);
   private readonly lc: LocalCoord = { s: 0, lat: 0 };
@@ -76,6 +78,7 @@ export class DrivingExpert implements Expert {
 
   reset(): void {
     this.targetLane = -1;
+    this.waiting = 0;
     this.cacheKey = '';
   }
 
@@ -208,9 +211,11 @@ export class DrivingExpert implements Expert {
     }
     // Wait before a turn until the move into the turning lane is under way: turning across a lane
     // that someone else drives straight on is how intersections go wrong.
-    if (turn.turnAt < Infinity && turn.turnAt > 0 && lane !== turn.lane && Math.abs(turn.lane * w - lat0) > 1.2) {
+    // After 4 s of waiting it turns from the lane it is in (still yielding to crossing traffic).
+    if (turn.turnAt < Infinity && turn.turnAt > 0 && lane !== turn.lane && Math.abs(turn.lane * w - lat0) > 1.2 && this.waiting < 40) {
       vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, turn.turnAt - 3)));
-    }
+      if (v < 0.5) this.waiting++;
+    } else if (turn.turnAt === Infinity) this.waiting = 0;
     // Acceleration command → throttle/brake through the vehicle model's inverse.
     const acc = Math.min(1.5 * (vTarget - v), accFollow);
     let throttle: number;
@@ -312,6 +317,8 @@ export class DrivingExpert implements Expert {
       const hi = Math.max(lane * w, lat0) + margin;
       for (const ob of obstacles) {
         if (ob.at >= 0 || ob.d < -8 - ob.halfLong || ob.d > 10 + ob.halfLong + v) continue;
+        // Standing things already behind our rear bumper cannot hit us while we move over.
+        if (!ob.moving && ob.d + ob.halfLong < -ego.halfLength) continue;
         if (ob.latMax < lo || ob.latMin > hi) continue;
         if (Math.abs(ob.latMin + ob.latMax - 2 * lat0) / 2 < margin && ob.d > 0) continue; // the one we avoid
         return false;
