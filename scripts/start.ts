@@ -126,7 +126,10 @@ async function runBrowserMode(options: StartOptions): Promise<number> {
   }
 
   console.log(`AIM Workstation (browser mode) is serving ${server.url}`);
-  console.log(`Database: ${path.relative(process.cwd(), dbPath) || dbPath}. Press Ctrl-C to stop.`);
+  const shown = path.relative(process.cwd(), dbPath);
+  console.log(
+    `Database: ${shown.startsWith('..') || path.isAbsolute(shown) ? dbPath : shown}. Press Ctrl-C to stop.`,
+  );
 
   const running = server;
   const workstation = core;

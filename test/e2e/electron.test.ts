@@ -37,7 +37,7 @@ const shortSession = {
   env: 'toy',
   steps: 0,
   pace: 'realtime',
-  warmup: 20,
+  warmup: 1000, // stopped well inside warm-up: this tests the host, not the learner
   batchSize: 32,
   backend: 'cpu',
   seed: 3,
