@@ -32,7 +32,8 @@ export const sessionConfigSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     /** Total decision steps; 0 runs until stopped. */
     steps: z.number().int().min(0).max(100_000_000).default(0),
-    warmup: z.number().int().min(0).max(1_000_000).default(200),
+    // At least 10 steps, so the initial fit has a held-out tenth to set the first threshold from.
+    warmup: z.number().int().min(10).max(1_000_000).default(200),
     /** The gate asks for help above the (1 − δ) quantile of Q over robot-controlled steps. */
     delta: z.number().gt(0).lt(1).default(0.05),
     pace: z.enum(PACES).default('realtime'),

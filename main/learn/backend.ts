@@ -3,6 +3,7 @@
 // installs fall back to wasm, and every loss and optimizer here runs on all three.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendName } from '../contract/session-config.ts';
+import { installWasmMatMulFastPath } from './wasm-matmul.ts';
 
 const TFJS_NAMES: Record<BackendName, string> = { 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
 
@@ -22,7 +23,10 @@ const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
     if (name === 'tfjs-node') await import(TFJS_NODE_PACKAGE);
-    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+      installWasmMatMulFastPath();
+    }
     if (!(await tf.setBackend(TFJS_NAMES[name]))) return `${name} did not initialise`;
     await tf.ready();
     return null;

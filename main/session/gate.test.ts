@@ -9,6 +9,8 @@ function pastWarmup(): AimGate {
   for (let i = 0; i < 3; i++) assert.equal(gate.step({ q: null, discrepancy: 1 }).mode, 'warmup');
   // Held-out Q values 0..19: the 0.95 quantile is 18.05.
   gate.initialise(0.1, Array.from({ length: 20 }, (_, i) => i));
+  // The expert keeps control after warm-up until the novice agrees with it.
+  assert.deepEqual(gate.step({ q: 0, discrepancy: 0.05 }), { mode: 'robot', helpRequested: false, handedBack: true });
   return gate;
 }
 
@@ -18,6 +20,23 @@ test('warm-up lets the expert drive for exactly the configured steps', () => {
   assert.deepEqual(modes, ['warmup', 'warmup', 'warmup']);
   assert.ok(gate.awaitingInitialisation);
   assert.throws(() => gate.step({ q: 0, discrepancy: 0 }), /not initialised/);
+});
+
+test('after warm-up the expert keeps control until the novice agrees, whatever Q says', () => {
+  const gate = new AimGate(config);
+  for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1 });
+  gate.initialise(0.1, [0, 1, 2]);
+  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.5 }), { mode: 'human', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.1 }), { mode: 'robot', helpRequested: false, handedBack: true });
+});
+
+test('a new episode starts with the robot driving', () => {
+  const gate = pastWarmup();
+  gate.step({ q: 100, discrepancy: 1 });
+  assert.equal(gate.mode, 'human');
+  gate.episodeEnd();
+  assert.equal(gate.mode, 'robot');
+  assert.deepEqual(gate.step({ q: 0, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
 });
 
 test('the first threshold is the (1 − δ) quantile of the held-out Q values', () => {

@@ -1,6 +1,8 @@
 // The robot-gated switch of AIM (aim-algorithm.md §4.1–§4.3), as a small state machine:
 //
-//   warm-up  — the first W steps the expert drives; every step is expert-labelled.
+//   warm-up  — the first W steps the expert drives; every step is expert-labelled. Control then
+//              stays with the expert until the agreement rule hands it back (the reference's
+//              `last` is still true on the first gated step).
 //   robot    — the novice drives; ask for help when Q_c(s, a_n) > τ, where τ is the (1 − δ)
 //              quantile (linear interpolation) of Q_c over robot-controlled steps. τ starts as that
 //              quantile over the held-out 10% of warm-up data and is recomputed at each episode end
@@ -84,6 +86,7 @@ export class AimGate {
     this.epsilon = epsilon;
     this.threshold = quantile(heldOutQ, 1 - this.config.delta);
     this.window = [];
+    this.humanDriving = true;
   }
 
   /** Decides who drives this step. */
@@ -93,8 +96,9 @@ export class AimGate {
     return decision;
   }
 
-  /** Recomputes the threshold from the robot steps in the window (called at each episode end). */
+  /** Recomputes the threshold from the robot steps in the window; a new episode starts with the robot. */
   episodeEnd(): void {
+    this.humanDriving = false;
     if (this.threshold !== null && this.window.length > this.config.minWindow) {
       this.threshold = quantile(this.window, 1 - this.config.delta);
     }

@@ -1,6 +1,6 @@
 // Builds a ready-to-run session from a validated configuration: backend, environment, learner,
 // the session row and its recorder. Shared by every host (CLI, browser mode, Electron).
-import type { CoreListener } from '../contract/api.ts';
+import type { CoreListener, SessionStatus } from '../contract/api.ts';
 import type { SessionConfig } from '../contract/session-config.ts';
 import { selectBackend } from '../learn/backend.ts';
 import { AIM_REFERENCE_DEFAULTS, AimLearner } from '../learn/aim.ts';
@@ -42,9 +42,14 @@ export async function prepareSession(db: AimDatabase, config: SessionConfig, hos
     listener: {
       frame: (frame) => listener.frame(frame),
       event: (name, payload) => {
+        if (name === 'status') {
+          const { status, message } = payload as SessionStatus;
+          if (status === 'running' || status === 'paused') db.setSessionStatus(sessionId, status, message);
+        }
         if (name === 'episode') {
           const status = runner.status();
-          db.updateSessionProgress(sessionId, {
+          // Written in the same transaction as the rows it counts, so a crash leaves them consistent.
+          recorder.progress({
             steps: status.step,
             episodes: status.episode,
             expertSteps: status.expertSteps,

@@ -294,7 +294,7 @@ export class SessionRunner {
   private train(): void {
     if (this.gate.awaitingInitialisation) {
       const fit = this.learner.initialFit();
-      this.gate.initialise(fit.epsilon, fit.heldOutQ.length > 0 ? fit.heldOutQ : [0]);
+      this.gate.initialise(fit.epsilon, fit.heldOutQ);
       this.gate.policyUpdated();
       return;
     }

@@ -20,7 +20,7 @@ export const trainCommand = {
     expert: { type: 'string', choices: ['scripted'], default: 'scripted', description: 'Who answers help requests: the scripted (privileged) driving expert.' },
     steps: { type: 'integer', min: 1, max: 100_000_000, default: 2000, description: 'Decision steps to run.' },
     seed: { type: 'integer', min: 0, max: 2 ** 31 - 1, default: 0, description: 'Seed for networks, sampling and the expert.' },
-    warmup: { type: 'integer', min: 1, max: 1_000_000, default: 200, description: 'Warm-up steps in which the expert drives before the robot gate starts.' },
+    warmup: { type: 'integer', min: 10, max: 1_000_000, default: 200, description: 'Warm-up steps in which the expert drives before the robot gate starts.' },
     delta: { type: 'number', min: 0, max: 1, exclusive: true, default: 0.05, placeholder: 'δ', description: 'Ask for help above the (1 − δ) quantile of Q over robot steps.' },
     'batch-size': { type: 'integer', min: 1, max: 65_536, default: 1024, description: 'Gradient batch size.' },
     backend: { type: 'string', choices: BACKENDS, default: 'auto', description: 'TF.js backend (auto tries tfjs-node, then wasm, then cpu).' },

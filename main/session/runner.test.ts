@@ -1,0 +1,156 @@
+// The session loop end to end on the real toy environment, real TF.js and a real SQLite file, with
+// a small network and batch so it runs in seconds.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CoreListener, HumanInput, SessionStatus } from '../contract/api.ts';
+import { decodeFrame } from '../contract/frame.ts';
+import { sessionConfigSchema } from '../contract/session-config.ts';
+import { AIM_REFERENCE_DEFAULTS, AimLearner } from '../learn/aim.ts';
+import { selectBackend } from '../learn/backend.ts';
+import { openDatabase } from '../store/database.ts';
+import { createEnvSetup } from './environments.ts';
+import { SessionRunner } from './runner.ts';
+
+interface Harness {
+  runner: SessionRunner;
+  frames: Float64Array[];
+  statuses: SessionStatus[];
+  clock: { now: number };
+  db: ReturnType<typeof openDatabase>;
+  finish(): void;
+}
+
+async function harness(overrides: Record<string, unknown>, onFrame?: (runner: SessionRunner, step: number) => void): Promise<Harness> {
+  const backend = await selectBackend('auto');
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-runner-'));
+  const db = openDatabase(path.join(dir, 'test.db'));
+  const config = sessionConfigSchema.parse({ env: 'toy', pace: 'fast', warmup: 30, batchSize: 32, seed: 4, ...overrides });
+  const setup = createEnvSetup(config.env, config.seed);
+  const learner = new AimLearner({
+    ...AIM_REFERENCE_DEFAULTS,
+    obsDim: setup.env.spec.obsShape[0],
+    actionDim: 2,
+    actorHidden: [32],
+    qHidden: [32],
+    batchSize: config.batchSize,
+    initialRounds: 10,
+    seed: config.seed,
+  });
+  const sessionId = db.createSession({ config, backend, appVersion: 'test', host: 'cli', pid: process.pid });
+  const recorder = db.recorder(sessionId);
+  const frames: Float64Array[] = [];
+  const statuses: SessionStatus[] = [];
+  const clock = { now: 0 };
+  const listener: CoreListener = {
+    frame: (frame) => {
+      frames.push(frame);
+      onFrame?.(runner, frames.length);
+    },
+    event: (name, payload) => {
+      if (name === 'status') statuses.push(payload as SessionStatus);
+    },
+  };
+  const runner: SessionRunner = new SessionRunner({ sessionId, config, backend, setup, learner, recorder, listener, now: () => clock.now });
+  return {
+    runner,
+    frames,
+    statuses,
+    clock,
+    db,
+    finish() {
+      recorder.close();
+      learner.dispose();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('a fast session warms up, gates, records every step and ends on its budget', async () => {
+  const h = await harness({ steps: 120 });
+  const end = await h.runner.run();
+  assert.equal(end.status, 'finished');
+  assert.equal(end.steps, 120);
+  const steps = h.db.steps(h.runner.sessionId);
+  assert.equal(steps.length, 120, 'every decision is recorded');
+  assert.ok(steps.slice(0, 30).every((s) => s.mode === 'warmup'), 'the first 30 steps are warm-up');
+  assert.equal(steps[30].mode === 'warmup', false);
+  assert.ok(steps.slice(30).every((s) => s.mode === 'robot' || s.mode === 'human'));
+  assert.ok(steps.slice(30).every((s) => s.threshold !== null && s.q !== null), 'after warm-up every step has Q and a threshold');
+  assert.ok(end.expertSteps >= 30, 'warm-up steps are expert-involved');
+  assert.equal(end.expertSteps, steps.filter((s) => s.mode !== 'robot').length);
+  // The warm-up takeover carries on past warm-up until the novice agrees with the expert.
+  const warmup = h.db.takeovers(h.runner.sessionId).filter((t) => t.trigger === 'warmup');
+  assert.equal(warmup.length, 1);
+  assert.equal(warmup[0].startStep, 0);
+  assert.ok(warmup[0].endStep >= 29);
+  assert.ok(steps.slice(30, warmup[0].endStep + 1).every((s) => s.mode === 'human'));
+  assert.ok(['agreement', 'episode-end'].includes(warmup[0].handback));
+  // Frames decode and carry the same modes as the recorded steps.
+  assert.equal(h.frames.length, 120);
+  assert.equal(decodeFrame(h.frames[50]).mode, steps[50].mode);
+  h.finish();
+});
+
+test('robot-triggered takeovers start with a help request and end by agreement or episode end', async () => {
+  const h = await harness({ steps: 300, delta: 0.3 });
+  const end = await h.runner.run();
+  const takeovers = h.db.takeovers(h.runner.sessionId).filter((t) => t.trigger === 'robot');
+  assert.ok(takeovers.length > 0, 'δ = 0.3 asks for help often');
+  assert.equal(end.takeovers, takeovers.length);
+  const steps = h.db.steps(h.runner.sessionId);
+  for (const takeover of takeovers) {
+    const first = steps[takeover.startStep];
+    assert.equal(first.helpRequested, true);
+    assert.equal(takeover.requestStep, takeover.startStep);
+    assert.ok((takeover.qAtRequest ?? Number.NaN) > (takeover.thresholdAtRequest ?? Number.NaN), 'help is asked only above the threshold');
+    assert.ok(['agreement', 'episode-end', 'session-end'].includes(takeover.handback));
+    for (let step = takeover.startStep; step <= takeover.endStep; step++) assert.equal(steps[step].mode, 'human');
+  }
+  h.finish();
+});
+
+test('a person holding the takeover control drives, and releasing hands back', async () => {
+  const held: HumanInput = { t: 0, source: 'keyboard', steer: 0.5, throttle: -0.25, discrete: null, engaged: true };
+  const h = await harness({ steps: 80 }, (runner, step) => {
+    if (step >= 40 && step < 50) runner.input(held);
+    if (step === 50) runner.input({ ...held, engaged: false });
+  });
+  await h.runner.run();
+  const human = h.db.takeovers(h.runner.sessionId).filter((t) => t.trigger === 'human');
+  assert.equal(human.length, 1);
+  assert.equal(human[0].handback, 'release');
+  const steps = h.db.steps(h.runner.sessionId, human[0].startStep, human[0].endStep);
+  assert.ok(steps.length >= 9);
+  for (const step of steps) {
+    assert.equal(step.mode, 'human');
+    assert.deepEqual(Array.from(step.applied), [0.5, -0.25], 'the person’s action is applied');
+  }
+  h.finish();
+});
+
+test('input that goes stale while a person drives brakes, ends the takeover as a fault and pauses', async () => {
+  const held: HumanInput = { t: 0, source: 'keyboard', steer: 0, throttle: 1, discrete: null, engaged: true };
+  const h = await harness({ steps: 0 }, (runner, step) => {
+    if (step === 40) runner.input(held);
+    // The sampler falls silent: the clock moves past the stale limit with no new sample.
+    if (step === 45) h.clock.now += 1000;
+  });
+  const finished = h.runner.run();
+  await new Promise<void>((resolve) => {
+    const poll = () => (h.runner.status().status === 'paused' ? resolve() : setTimeout(poll, 5));
+    poll();
+  });
+  assert.match(h.runner.status().message ?? '', /input stopped arriving/);
+  h.runner.stop();
+  const end = await finished;
+  assert.equal(end.status, 'finished');
+  const [fault] = h.db.takeovers(h.runner.sessionId).filter((t) => t.trigger === 'human');
+  assert.equal(fault.handback, 'fault');
+  const braking = h.db.steps(h.runner.sessionId, fault.endStep, fault.endStep)[0];
+  assert.deepEqual(Array.from(braking.applied), [0, -1]);
+  h.finish();
+});
