@@ -3,10 +3,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'http', 'net', 'crypto'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'http',
+  'net',
+  'crypto',
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'results/', 'native/build/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'results/', 'native/build/', '.aim/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +31,10 @@ export default tseslint.config(
     files: ['main/**/*.ts', 'renderer/**/*.{ts,tsx}', 'scripts/**/*.ts', 'test/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/ may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only main/electron/ may import electron.' }] },
+      ],
     },
   },
   {
@@ -29,7 +42,17 @@ export default tseslint.config(
     files: ['main/contract/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', 'react*', '../*/**', '!./**'], message: 'main/contract imports only itself and pure libraries.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, 'electron', 'react*', '../*/**', '!./**'],
+              message: 'main/contract imports only itself and pure libraries.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -37,7 +60,27 @@ export default tseslint.config(
     files: ['main/sim/**/*.ts', 'main/experts/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: [...nodeBuiltins, 'electron', '@tensorflow/*', '../../store/**', '../../session/**', '../../learn/**', '../store/**', '../session/**', '../learn/**'], message: 'sim/ and experts/ are pure: no I/O, no TF.js, no upward imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                ...nodeBuiltins,
+                'electron',
+                '@tensorflow/*',
+                '../../store/**',
+                '../../session/**',
+                '../../learn/**',
+                '../store/**',
+                '../session/**',
+                '../learn/**',
+              ],
+              message: 'sim/ and experts/ are pure: no I/O, no TF.js, no upward imports.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -45,7 +88,23 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/main/*', '!**/main/contract', '**/main/!(contract)/**', ...nodeBuiltins, 'electron'], message: 'The renderer imports from the core only main/contract.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/main/*',
+                '!**/main/contract',
+                '**/main/!(contract)/**',
+                ...nodeBuiltins,
+                'electron',
+              ],
+              message: 'The renderer imports from the core only main/contract.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -45,9 +45,19 @@ async function buildElectron(): Promise<void> {
     // Native and heavy modules load from node_modules at run time.
     external: ['electron', 'better-sqlite3', '@tensorflow/*'],
   };
-  await build({ ...node, entryPoints: { main: 'main/electron/main.ts' }, outExtension: { '.js': '.cjs' }, outdir: dir });
+  await build({
+    ...node,
+    entryPoints: { main: 'main/electron/main.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: dir,
+  });
   // A sandboxed preload may only require('electron'): everything else is bundled in.
-  await build({ ...node, entryPoints: { preload: 'main/electron/preload.ts' }, outExtension: { '.js': '.cjs' }, outdir: dir });
+  await build({
+    ...node,
+    entryPoints: { preload: 'main/electron/preload.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: dir,
+  });
 }
 
 await Promise.all([buildRenderer(), buildElectron()]);

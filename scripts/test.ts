@@ -6,5 +6,7 @@ const unitOnly = process.argv.includes('--unit');
 const patterns = ['main/**/*.test.ts', 'test/unit/**/*.test.ts'];
 if (!unitOnly) patterns.push('test/e2e/**/*.test.ts');
 
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...patterns], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...patterns], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

@@ -43,15 +43,21 @@ export interface CommandSpec<S extends FlagSpecs = FlagSpecs> {
 /** Parses argv for one command; throws UsageError naming the offending flag or value. */
 export function parseFlags<S extends FlagSpecs>(command: CommandSpec<S>, argv: string[]): ParsedFlags<S> {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const [name, spec] of Object.entries(command.flags)) options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  for (const [name, spec] of Object.entries(command.flags))
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as {
+      values: Record<string, string | boolean | undefined>;
+    });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/s, '')} (see aim ${command.name} --help)`);
+    throw new UsageError(
+      `${(error as Error).message.replace(/\. To specify.*$/s, '')} (see aim ${command.name} --help)`,
+    );
   }
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(command.flags)) out[name] = convert(command.name, name, spec, values[name]);
+  for (const [name, spec] of Object.entries(command.flags))
+    out[name] = convert(command.name, name, spec, values[name]);
   return out as ParsedFlags<S>;
 }
 
@@ -62,26 +68,47 @@ function convert(command: string, name: string, spec: FlagSpec, raw: string | bo
   const text = String(raw);
   if (spec.type === 'string') {
     if (spec.choices && !spec.choices.includes(text)) {
-      throw new UsageError(`${flag} must be one of ${spec.choices.join(', ')}; got "${text}" (see aim ${command} --help)`);
+      throw new UsageError(
+        `${flag} must be one of ${spec.choices.join(', ')}; got "${text}" (see aim ${command} --help)`,
+      );
     }
     return text;
   }
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value))) {
-    throw new UsageError(`${flag} needs ${spec.type === 'integer' ? 'a whole number' : 'a number'}; got "${text}"`);
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    (spec.type === 'integer' && !Number.isInteger(value))
+  ) {
+    throw new UsageError(
+      `${flag} needs ${spec.type === 'integer' ? 'a whole number' : 'a number'}; got "${text}"`,
+    );
   }
-  if (spec.min !== undefined && (spec.type === 'number' && spec.exclusive ? value <= spec.min : value < spec.min)) {
-    throw new UsageError(`${flag} must be ${spec.type === 'number' && spec.exclusive ? 'greater than' : 'at least'} ${spec.min}; got ${value}`);
+  if (
+    spec.min !== undefined &&
+    (spec.type === 'number' && spec.exclusive ? value <= spec.min : value < spec.min)
+  ) {
+    throw new UsageError(
+      `${flag} must be ${spec.type === 'number' && spec.exclusive ? 'greater than' : 'at least'} ${spec.min}; got ${value}`,
+    );
   }
-  if (spec.max !== undefined && (spec.type === 'number' && spec.exclusive ? value >= spec.max : value > spec.max)) {
-    throw new UsageError(`${flag} must be ${spec.type === 'number' && spec.exclusive ? 'less than' : 'at most'} ${spec.max}; got ${value}`);
+  if (
+    spec.max !== undefined &&
+    (spec.type === 'number' && spec.exclusive ? value >= spec.max : value > spec.max)
+  ) {
+    throw new UsageError(
+      `${flag} must be ${spec.type === 'number' && spec.exclusive ? 'less than' : 'at most'} ${spec.max}; got ${value}`,
+    );
   }
   return value;
 }
 
 export function commandHelp(command: CommandSpec): string {
   const rows = Object.entries(command.flags).map(([name, spec]) => {
-    const value = spec.type === 'boolean' ? '' : ` ${spec.placeholder ?? (spec.type === 'string' && spec.choices ? spec.choices.join('|') : spec.type === 'string' ? 'TEXT' : 'N')}`;
+    const value =
+      spec.type === 'boolean'
+        ? ''
+        : ` ${spec.placeholder ?? (spec.type === 'string' && spec.choices ? spec.choices.join('|') : spec.type === 'string' ? 'TEXT' : 'N')}`;
     const fallback = 'default' in spec && spec.default !== undefined ? ` (default ${spec.default})` : '';
     return [`  --${name}${value}`, `${spec.description}${fallback}`];
   });
@@ -89,6 +116,7 @@ export function commandHelp(command: CommandSpec): string {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
   const lines = [`aim ${command.name} — ${command.summary}`, '', `Usage: ${command.usage}`, '', 'Options:'];
   for (const [left, right] of rows) lines.push(left.padEnd(width) + right);
-  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((example) => `  ${example}`));
+  if (command.examples?.length)
+    lines.push('', 'Examples:', ...command.examples.map((example) => `  ${example}`));
   return lines.join('\n');
 }

@@ -36,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`aim: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')} (see aim --help)\n`);
+    process.stderr.write(
+      `aim: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')} (see aim --help)\n`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -6,7 +6,11 @@ export interface ProgressReporter {
   finish(detail: string): void;
 }
 
-export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function createProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressReporter {
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   if (stream.isTTY) {
@@ -36,7 +40,9 @@ export function createProgress(label: string, total: number, stream: NodeJS.Writ
     update(done, detail) {
       if (total <= 0 || done < nextMark) return;
       nextMark = Math.min(total, Math.floor(done / (total / 10)) * (total / 10) + total / 10);
-      stream.write(`${label} ${done}/${total} (${Math.round((100 * done) / total)}%) ${elapsed()} ${detail}\n`);
+      stream.write(
+        `${label} ${done}/${total} (${Math.round((100 * done) / total)}%) ${elapsed()} ${detail}\n`,
+      );
     },
     finish(detail) {
       stream.write(`${label} done ${elapsed()} ${detail}\n`);

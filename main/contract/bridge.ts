@@ -17,4 +17,5 @@ export interface PreloadBridge {
  * Messages on the core port, main → page. Frames are the Float64Array itself (structured clone);
  * events are { type: 'event', name, payload }; a closed core says { type: 'closed', reason }.
  */
-export type PortMessage = Float64Array | { type: 'event'; name: string; payload: unknown } | { type: 'closed'; reason: string };
+export type PortMessage =
+  Float64Array | { type: 'event'; name: string; payload: unknown } | { type: 'closed'; reason: string };

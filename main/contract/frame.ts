@@ -119,7 +119,8 @@ export function encodeFrame(frame: Frame): Float64Array {
 export class FrameFormatError extends Error {}
 
 export function decodeFrame(data: Float64Array): Frame {
-  if (data.length < FRAME_HEADER) throw new FrameFormatError(`frame has ${data.length} numbers, header needs ${FRAME_HEADER}`);
+  if (data.length < FRAME_HEADER)
+    throw new FrameFormatError(`frame has ${data.length} numbers, header needs ${FRAME_HEADER}`);
   const get = (name: FrameField) => data[fieldIndex[name]];
   const actorCount = get('actorCount');
   if (!Number.isInteger(actorCount) || data.length !== FRAME_HEADER + ACTOR_STRIDE * actorCount) {

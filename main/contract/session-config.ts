@@ -19,7 +19,9 @@ export type Pace = (typeof PACES)[number];
 
 // The simulated expert answers help requests; a person can always take over with the keyboard.
 // A person as the expert who answers help requests (with a wheel) extends this union.
-export const expertSourceSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('scripted') }).strict()]);
+export const expertSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('scripted') }).strict(),
+]);
 export type ExpertSource = z.infer<typeof expertSourceSchema>;
 
 export const sessionConfigSchema = z
@@ -29,7 +31,12 @@ export const sessionConfigSchema = z
     preset: z.enum(PRESETS).default('reference'),
     expert: expertSourceSchema.default({ kind: 'scripted' }),
     operator: z.string().max(200).default(''),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     /** Total decision steps; 0 runs until stopped. */
     steps: z.number().int().min(0).max(100_000_000).default(0),
     // At least 10 steps, so the initial fit has a held-out tenth to set the first threshold from.

@@ -1,6 +1,12 @@
 // Runtime checks for everything that crosses a process boundary into the core.
-import { z } from 'zod';
-import { commandSchemas, humanInputSchema, type CommandName, type HumanInput, type ParsedRequest } from './api.ts';
+import type { z } from 'zod';
+import {
+  commandSchemas,
+  humanInputSchema,
+  type CommandName,
+  type HumanInput,
+  type ParsedRequest,
+} from './api.ts';
 
 export class ContractError extends Error {
   override name = 'ContractError';
@@ -17,7 +23,10 @@ function describe(error: z.ZodError): string {
 }
 
 /** Checks a command's name and arguments; throws a ContractError naming what is wrong. */
-export function parseCommand<K extends CommandName>(name: unknown, request: unknown): { name: K; request: ParsedRequest<K> } {
+export function parseCommand<K extends CommandName>(
+  name: unknown,
+  request: unknown,
+): { name: K; request: ParsedRequest<K> } {
   if (!isCommandName(name)) throw new ContractError(`unknown command ${JSON.stringify(name)}`);
   const result = commandSchemas[name].safeParse(request ?? {});
   if (!result.success) throw new ContractError(`invalid arguments for ${name}: ${describe(result.error)}`);

@@ -5,12 +5,16 @@ import type { CommandName, CoreEvents, EventName } from './api.ts';
 
 /** UI → core. */
 export const clientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('call'), id: z.number().int().nonnegative(), name: z.string().max(100), request: z.unknown() }),
+  z.object({
+    type: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    name: z.string().max(100),
+    request: z.unknown(),
+  }),
   z.object({ type: z.literal('input'), sample: z.unknown() }),
 ]);
 export type ClientMessage =
-  | { type: 'call'; id: number; name: CommandName; request: unknown }
-  | { type: 'input'; sample: unknown };
+  { type: 'call'; id: number; name: CommandName; request: unknown } | { type: 'input'; sample: unknown };
 
 /** Core → UI. */
 export type ServerMessage =

@@ -54,7 +54,9 @@ export function evaluateExpert(options: ExpertEvalOptions = {}): ExpertEvalResul
   const envId = options.env ?? 'driving';
   const seeds = options.seeds ?? { start: EVAL_SEEDS.start, count: EVAL_SEEDS.count };
   if (!Number.isInteger(seeds.start) || !Number.isInteger(seeds.count) || seeds.count < 1)
-    throw new RangeError(`seeds must be a start and a positive count of whole numbers, got ${JSON.stringify(seeds)}`);
+    throw new RangeError(
+      `seeds must be a start and a positive count of whole numbers, got ${JSON.stringify(seeds)}`,
+    );
   const stochastic = options.stochastic ?? false;
   const env = new DrivingEnv({ ...(envId === 'toy' ? TOY_CONFIG : {}), ...options.config });
   const expert = new DrivingExpert(env, options.expert);

@@ -96,7 +96,8 @@ export class DrivingExpert implements Expert {
   sample(rng: Rng): Float64Array {
     const mean = this.act();
     const out = new Float64Array(2);
-    for (let i = 0; i < 2; i++) out[i] = Math.max(-1, Math.min(1, mean[i] + this.options.sigma[i] * rng.normal()));
+    for (let i = 0; i < 2; i++)
+      out[i] = Math.max(-1, Math.min(1, mean[i] + this.options.sigma[i] * rng.normal()));
     return out;
   }
 
@@ -193,7 +194,8 @@ export class DrivingExpert implements Expert {
       if (ob.at >= 0) {
         // A predicted crossing: yield if we would get there around the same time.
         const arrive = Math.max(0, gap) / Math.max(v, 1);
-        if (Math.abs(arrive - ob.at) < 1.2) vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 2)));
+        if (Math.abs(arrive - ob.at) < 1.2)
+          vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, gap - 2)));
         continue;
       }
       if (!ob.moving || ob.speed < 0.5) {
@@ -212,7 +214,13 @@ export class DrivingExpert implements Expert {
     // Wait before a turn until the move into the turning lane is under way: turning across a lane
     // that someone else drives straight on is how intersections go wrong.
     // After 4 s of waiting it turns from the lane it is in (still yielding to crossing traffic).
-    if (turn.turnAt < Infinity && turn.turnAt > 0 && lane !== turn.lane && Math.abs(turn.lane * w - lat0) > 1.2 && this.waiting < 40) {
+    if (
+      turn.turnAt < Infinity &&
+      turn.turnAt > 0 &&
+      lane !== turn.lane &&
+      Math.abs(turn.lane * w - lat0) > 1.2 &&
+      this.waiting < 40
+    ) {
       vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, turn.turnAt - 3)));
       if (v < 0.5) this.waiting++;
     } else if (turn.turnAt === Infinity) this.waiting = 0;
@@ -231,18 +239,41 @@ export class DrivingExpert implements Expert {
     const ego = env.egoCar;
     const out: RouteObstacle[] = [];
     const w = env.map.laneWidth;
-    const add = (x: number, y: number, heading: number, hl: number, hw: number, radius: number, speed: number, moving: boolean, at = -1) => {
+    const add = (
+      x: number,
+      y: number,
+      heading: number,
+      hl: number,
+      hw: number,
+      radius: number,
+      speed: number,
+      moving: boolean,
+      at = -1,
+    ) => {
       if (Math.abs(x - ego.x) > SEE_AHEAD || Math.abs(y - ego.y) > SEE_AHEAD) return;
       let base = -s0;
       for (const road of path) {
         const lane0 = road.lanes[0];
         lane0.local(x, y, this.lc);
         const n = road.lanes.length;
-        if (this.lc.s >= -2 && this.lc.s <= lane0.length + 2 && this.lc.lat > -w / 2 - 3 && this.lc.lat < n * w - w / 2 + 3) {
+        if (
+          this.lc.s >= -2 &&
+          this.lc.s <= lane0.length + 2 &&
+          this.lc.lat > -w / 2 - 3 &&
+          this.lc.lat < n * w - w / 2 + 3
+        ) {
           const rel = heading - lane0.headingAt(Math.max(0, Math.min(lane0.length, this.lc.s)));
           const across = radius > 0 ? radius : Math.abs(Math.sin(rel)) * hl + Math.abs(Math.cos(rel)) * hw;
           const along = radius > 0 ? radius : Math.abs(Math.cos(rel)) * hl + Math.abs(Math.sin(rel)) * hw;
-          out.push({ d: base + this.lc.s, latMin: this.lc.lat - across, latMax: this.lc.lat + across, halfLong: along, speed, moving, at });
+          out.push({
+            d: base + this.lc.s,
+            latMin: this.lc.lat - across,
+            latMax: this.lc.lat + across,
+            halfLong: along,
+            speed,
+            moving,
+            at,
+          });
           return;
         }
         base += lane0.length;
@@ -296,7 +327,15 @@ export class DrivingExpert implements Expert {
     return { lane: (lanes - 1) / 2, turnAt: Infinity };
   }
 
-  private chooseLane(obstacles: RouteObstacle[], lat0: number, current: number, lanes: number, w: number, v: number, mid: number): void {
+  private chooseLane(
+    obstacles: RouteObstacle[],
+    lat0: number,
+    current: number,
+    lanes: number,
+    w: number,
+    v: number,
+    mid: number,
+  ): void {
     const ego = this.env.egoCar;
     const margin = ego.halfWidth + 0.45;
     const free = (lane: number) => {
@@ -372,6 +411,7 @@ function laneOf(road: Road, index: number): Lane {
 
 /** The expert for a driving environment created by createDrivingEnv or createToyEnv. */
 export function createDrivingExpert(env: Env, options?: Partial<DrivingExpertOptions>): DrivingExpert {
-  if (!(env instanceof DrivingEnv)) throw new TypeError(`the driving expert needs a driving environment, got "${env.spec.id}"`);
+  if (!(env instanceof DrivingEnv))
+    throw new TypeError(`the driving expert needs a driving environment, got "${env.spec.id}"`);
   return new DrivingExpert(env, options);
 }

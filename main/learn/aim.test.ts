@@ -12,14 +12,30 @@ before(async () => {
 });
 
 test('the AIM loss is the paper’s equation: (Q(s,a_h)+1)² + (m·Q(s,a_n)−1)² averaged', () => {
-  const value = tf.tidy(() => aimLoss(tf.tensor2d([[-1], [0.5]]), tf.tensor2d([[1], [3]]), tf.tensor2d([[1], [0]])).dataSync()[0]);
+  const value = tf.tidy(
+    () => aimLoss(tf.tensor2d([[-1], [0.5]]), tf.tensor2d([[1], [3]]), tf.tensor2d([[1], [0]])).dataSync()[0],
+  );
   // Sample 1: (−1+1)² + (1·1−1)² = 0. Sample 2: (0.5+1)² + (0·3−1)² = 2.25 + 1 = 3.25. Mean 1.625.
   assert.ok(Math.abs(value - 1.625) < 1e-6, `loss ${value}`);
 });
 
 test('the mask keeps novice actions only where they differ from the human’s by more than ε', () => {
   const mask = tf.tidy(() =>
-    Array.from(disagreementMask(tf.tensor2d([[0, 0], [0, 0], [1, -1]]), tf.tensor2d([[0.1, 0.1], [0.5, 0.5], [1, -1]]), 0.1).dataSync()),
+    Array.from(
+      disagreementMask(
+        tf.tensor2d([
+          [0, 0],
+          [0, 0],
+          [1, -1],
+        ]),
+        tf.tensor2d([
+          [0.1, 0.1],
+          [0.5, 0.5],
+          [1, -1],
+        ]),
+        0.1,
+      ).dataSync(),
+    ),
   );
   // mean squared differences: 0.01, 0.25, 0 → only the second exceeds ε = 0.1.
   assert.deepEqual(mask, [0, 1, 0]);
@@ -37,11 +53,17 @@ test('a masked sample contributes no gradient through its novice term', () => {
   q.dispose();
 });
 
-function syntheticLearner(seed: number): { learner: AimLearner; expert: (obs: Float32Array) => Float32Array; obsDim: number } {
+function syntheticLearner(seed: number): {
+  learner: AimLearner;
+  expert: (obs: Float32Array) => Float32Array;
+  obsDim: number;
+} {
   const obsDim = 6;
   const weights = [0.9, -0.6, 0.3, 0, 0.5, -0.2, -0.4, 0.8, 0, 0.6, -0.3, 0.2];
   const expert = (obs: Float32Array) =>
-    Float32Array.from([0, 1], (row) => Math.tanh(obs.reduce((sum, value, i) => sum + value * weights[row * obsDim + i], 0)));
+    Float32Array.from([0, 1], (row) =>
+      Math.tanh(obs.reduce((sum, value, i) => sum + value * weights[row * obsDim + i], 0)),
+    );
   const learner = new AimLearner({
     ...AIM_REFERENCE_DEFAULTS,
     obsDim,
@@ -66,16 +88,31 @@ test('the initial fit teaches the novice the expert', () => {
   const { learner, expert, obsDim } = syntheticLearner(7);
   const rng = new Rng(3);
   const probes = Array.from({ length: 50 }, () => randomObs(rng, obsDim));
-  const error = () => probes.reduce((sum, obs) => sum + learner.act(obs).reduce((s, a, i) => s + (a - expert(obs)[i]) ** 2, 0), 0) / probes.length;
+  const error = () =>
+    probes.reduce(
+      (sum, obs) => sum + learner.act(obs).reduce((s, a, i) => s + (a - expert(obs)[i]) ** 2, 0),
+      0,
+    ) / probes.length;
   const before = error();
   for (let i = 0; i < 200; i++) {
     const obs = randomObs(rng, obsDim);
     const action = expert(obs);
-    learner.observe({ obs, nextObs: obs, noviceAction: action, appliedAction: action, intervention: true, interventionStart: i === 0, done: false });
+    learner.observe({
+      obs,
+      nextObs: obs,
+      noviceAction: action,
+      appliedAction: action,
+      intervention: true,
+      interventionStart: i === 0,
+      done: false,
+    });
   }
   const fit = learner.initialFit();
   const after = error();
-  assert.ok(after < before / 4, `novice error should fall well below its start: before ${before}, after ${after}`);
+  assert.ok(
+    after < before / 4,
+    `novice error should fall well below its start: before ${before}, after ${after}`,
+  );
   assert.equal(fit.heldOutQ.length, 20, 'the last 10% of warm-up data is held out');
   assert.ok(Number.isFinite(fit.epsilon) && fit.epsilon >= 0);
   learner.dispose();
@@ -89,7 +126,15 @@ test('Q_c rises where the novice cannot match the expert and falls on the expert
   for (let i = 0; i < 200; i++) {
     const obs = randomObs(rng, obsDim);
     const action = Float32Array.from([0, 1], () => (rng.next() < 0.5 ? -1 : 1));
-    learner.observe({ obs, nextObs: obs, noviceAction: action, appliedAction: action, intervention: true, interventionStart: false, done: false });
+    learner.observe({
+      obs,
+      nextObs: obs,
+      noviceAction: action,
+      appliedAction: action,
+      intervention: true,
+      interventionStart: false,
+      done: false,
+    });
   }
   learner.initialFit();
   let humanQ = 0;
@@ -97,7 +142,11 @@ test('Q_c rises where the novice cannot match the expert and falls on the expert
   const probes = 50;
   for (let i = 0; i < probes; i++) {
     const obs = randomObs(rng, obsDim);
-    humanQ += learner.q(obs, Float32Array.from([0, 1], () => (rng.next() < 0.5 ? -1 : 1)))[0] / probes;
+    humanQ +=
+      learner.q(
+        obs,
+        Float32Array.from([0, 1], () => (rng.next() < 0.5 ? -1 : 1)),
+      )[0] / probes;
     noviceQ += learner.q(obs, learner.act(obs))[0] / probes;
   }
   assert.ok(humanQ < -0.3, `Q_c(s, a_h) should approach −1, got ${humanQ}`);
@@ -111,7 +160,15 @@ test('online updates follow the cadence and keep the tensor count flat', () => {
   const add = (intervention: boolean) => {
     const obs = randomObs(rng, obsDim);
     const action = expert(obs);
-    learner.observe({ obs, nextObs: obs, noviceAction: action, appliedAction: action, intervention, interventionStart: false, done: false });
+    learner.observe({
+      obs,
+      nextObs: obs,
+      noviceAction: action,
+      appliedAction: action,
+      intervention,
+      interventionStart: false,
+      done: false,
+    });
   };
   for (let i = 0; i < 20; i++) add(true);
   learner.initialFit();
@@ -124,7 +181,10 @@ test('online updates follow the cadence and keep the tensor count flat', () => {
   }
   // Six new labels with cadence 5: one BC round and one proxy-Q round, on the fifth new label.
   assert.equal(reports.filter((r) => r.policyUpdated).length, 1);
-  assert.equal(reports.reduce((n, r) => n + r.qSteps, 0), 5);
+  assert.equal(
+    reports.reduce((n, r) => n + r.qSteps, 0),
+    5,
+  );
   assert.equal(tf.memory().numTensors, tensors, 'no tensors leak across updates');
   learner.dispose();
 });

@@ -115,13 +115,21 @@ export class AimLearner {
 
   /** Deterministic novice actions for `count` observations laid end to end. */
   act(obs: Float32Array, count = 1): Float32Array {
-    return tf.tidy(() => (this.actor.predict(tf.tensor2d(obs, [count, this.config.obsDim])) as tf.Tensor).dataSync() as Float32Array);
+    return tf.tidy(
+      () =>
+        (
+          this.actor.predict(tf.tensor2d(obs, [count, this.config.obsDim])) as tf.Tensor
+        ).dataSync() as Float32Array,
+    );
   }
 
   /** Q_c(s, a) for `count` observation/action pairs laid end to end. */
   q(obs: Float32Array, actions: Float32Array, count = 1): Float32Array {
     return tf.tidy(() => {
-      const input = tf.concat([tf.tensor2d(obs, [count, this.config.obsDim]), tf.tensor2d(actions, [count, this.config.actionDim])], 1);
+      const input = tf.concat(
+        [tf.tensor2d(obs, [count, this.config.obsDim]), tf.tensor2d(actions, [count, this.config.actionDim])],
+        1,
+      );
       return (this.proxyQ.predict(input) as tf.Tensor).dataSync() as Float32Array;
     });
   }
@@ -137,7 +145,8 @@ export class AimLearner {
    */
   initialFit(): InitialFit {
     const total = this.human.size;
-    if (total < 2) throw new Error(`the initial fit needs at least 2 expert transitions, the human buffer has ${total}`);
+    if (total < 2)
+      throw new Error(`the initial fit needs at least 2 expert transitions, the human buffer has ${total}`);
     const trainCount = Math.max(1, Math.floor((1 - this.config.heldOutFraction) * total));
     const trainSlots = this.human.firstIndices(0, trainCount);
     const bootstrap = this.human.sampleIndices(trainCount, this.rng, trainSlots);
@@ -149,7 +158,10 @@ export class AimLearner {
     }
     this.epsilon = this.meanDiscrepancy(this.human.gather(trainSlots));
     const heldOut = this.human.gather(this.human.firstIndices(trainCount, total));
-    const heldOutQ = heldOut.size > 0 ? this.q(heldOut.obs, this.act(heldOut.obs, heldOut.size), heldOut.size) : new Float32Array();
+    const heldOutQ =
+      heldOut.size > 0
+        ? this.q(heldOut.obs, this.act(heldOut.obs, heldOut.size), heldOut.size)
+        : new Float32Array();
     this.nextPolicyUpdate = this.human.totalAdded + this.config.cadence.every;
     this.lastQRoundAt = this.human.totalAdded;
     return { epsilon: this.epsilon, heldOutQ };
@@ -197,7 +209,11 @@ export class AimLearner {
       const obs = tf.tensor2d(batch.obs, [batch.size, this.config.obsDim]);
       const target = tf.tensor2d(batch.appliedAction, [batch.size, this.config.actionDim]);
       for (let k = 0; k < this.config.bcStepsPerBatch; k++) {
-        this.actorOptimizer.minimize(() => tf.mean(tf.square(tf.sub(target, this.actor.apply(obs) as tf.Tensor))) as tf.Scalar, false, variables);
+        this.actorOptimizer.minimize(
+          () => tf.mean(tf.square(tf.sub(target, this.actor.apply(obs) as tf.Tensor))) as tf.Scalar,
+          false,
+          variables,
+        );
       }
     });
   }
@@ -210,11 +226,19 @@ export class AimLearner {
       const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
       const humanAction = tf.tensor2d(batch.appliedAction, [batch.size, actionDim]);
       const noviceAction = this.actor.predict(obs) as tf.Tensor2D;
-      const mask = maskThreshold === null ? tf.ones([batch.size, 1]) : disagreementMask(humanAction, noviceAction, maskThreshold);
+      const mask =
+        maskThreshold === null
+          ? tf.ones([batch.size, 1])
+          : disagreementMask(humanAction, noviceAction, maskThreshold);
       const humanInput = tf.concat([obs, humanAction], 1);
       const noviceInput = tf.concat([obs, noviceAction], 1);
       this.qOptimizer.minimize(
-        () => aimLoss(this.proxyQ.apply(humanInput) as tf.Tensor, this.proxyQ.apply(noviceInput) as tf.Tensor, mask),
+        () =>
+          aimLoss(
+            this.proxyQ.apply(humanInput) as tf.Tensor,
+            this.proxyQ.apply(noviceInput) as tf.Tensor,
+            mask,
+          ),
         false,
         variables,
       );
@@ -239,11 +263,20 @@ export class AimLearner {
 }
 
 /** m = 1[ mean_dims (a_h − a_n)² > threshold ], one column per sample. */
-export function disagreementMask(humanAction: tf.Tensor2D, noviceAction: tf.Tensor2D, threshold: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.greater(tf.mean(tf.square(tf.sub(humanAction, noviceAction)), 1, true), threshold), 'float32'));
+export function disagreementMask(
+  humanAction: tf.Tensor2D,
+  noviceAction: tf.Tensor2D,
+  threshold: number,
+): tf.Tensor {
+  return tf.tidy(() =>
+    tf.cast(tf.greater(tf.mean(tf.square(tf.sub(humanAction, noviceAction)), 1, true), threshold), 'float32'),
+  );
 }
 
 /** L_AIM = mean_b[ (Q_c(s,a_h) + 1)² + (m·Q_c(s,a_n) − 1)² ]. */
 export function aimLoss(qHuman: tf.Tensor, qNovice: tf.Tensor, mask: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.add(tf.square(tf.add(qHuman, 1)), tf.square(tf.sub(tf.mul(mask, qNovice), 1)))) as tf.Scalar);
+  return tf.tidy(
+    () =>
+      tf.mean(tf.add(tf.square(tf.add(qHuman, 1)), tf.square(tf.sub(tf.mul(mask, qNovice), 1)))) as tf.Scalar,
+  );
 }

@@ -32,7 +32,11 @@ export function createMlp(spec: MlpSpec): tf.Sequential {
           distribution: 'uniform',
           seed: spec.seed + 2 * i,
         }),
-        biasInitializer: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: spec.seed + 2 * i + 1 }),
+        biasInitializer: tf.initializers.randomUniform({
+          minval: -bound,
+          maxval: bound,
+          seed: spec.seed + 2 * i + 1,
+        }),
         name: `${spec.name}_dense${i}`,
       }),
     );
@@ -41,13 +45,35 @@ export function createMlp(spec: MlpSpec): tf.Sequential {
 }
 
 /** Novice actor π(s): obs → hidden ReLU layers → tanh action in [−1, 1]. */
-export function createActor(obsDim: number, actionDim: number, hidden: readonly number[], seed: number): tf.Sequential {
-  return createMlp({ sizes: [obsDim, ...hidden, actionDim], hidden: 'relu', output: 'tanh', seed, name: 'actor' });
+export function createActor(
+  obsDim: number,
+  actionDim: number,
+  hidden: readonly number[],
+  seed: number,
+): tf.Sequential {
+  return createMlp({
+    sizes: [obsDim, ...hidden, actionDim],
+    hidden: 'relu',
+    output: 'tanh',
+    seed,
+    name: 'actor',
+  });
 }
 
 /** Proxy Q_c(s, a): concat(obs, action) → hidden ReLU layers → one unbounded value. */
-export function createProxyQ(obsDim: number, actionDim: number, hidden: readonly number[], seed: number): tf.Sequential {
-  return createMlp({ sizes: [obsDim + actionDim, ...hidden, 1], hidden: 'relu', output: 'linear', seed, name: 'proxy_q' });
+export function createProxyQ(
+  obsDim: number,
+  actionDim: number,
+  hidden: readonly number[],
+  seed: number,
+): tf.Sequential {
+  return createMlp({
+    sizes: [obsDim + actionDim, ...hidden, 1],
+    hidden: 'relu',
+    output: 'linear',
+    seed,
+    name: 'proxy_q',
+  });
 }
 
 /** Adam as PyTorch configures it (TF.js defaults ε to 1e-7; the reference code uses 1e-8). */

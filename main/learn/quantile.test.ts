@@ -16,7 +16,10 @@ const cases: Array<{ x: number[]; q: number; numpy: number }> = [
 
 test('quantile matches numpy linear interpolation', () => {
   for (const { x, q, numpy } of cases) {
-    assert.ok(Math.abs(quantile(x, q) - numpy) < 1e-12, `quantile(${JSON.stringify(x)}, ${q}) = ${quantile(x, q)}, numpy ${numpy}`);
+    assert.ok(
+      Math.abs(quantile(x, q) - numpy) < 1e-12,
+      `quantile(${JSON.stringify(x)}, ${q}) = ${quantile(x, q)}, numpy ${numpy}`,
+    );
   }
 });
 

@@ -32,8 +32,14 @@ test('matMul with either operand transposed matches the definition on wasm', () 
     [transposed(a), transposed(b), true, true],
   ];
   for (const [left, right, ta, tb] of cases) {
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d(left), tf.tensor2d(right), ta, tb).arraySync()) as number[][];
-    product.forEach((row, i) => row.forEach((value, j) => assert.ok(Math.abs(value - expected[i][j]) < 1e-5, `transposeA=${ta} transposeB=${tb} [${i}][${j}]`)));
+    const product = tf.tidy(() =>
+      tf.matMul(tf.tensor2d(left), tf.tensor2d(right), ta, tb).arraySync(),
+    ) as number[][];
+    product.forEach((row, i) =>
+      row.forEach((value, j) =>
+        assert.ok(Math.abs(value - expected[i][j]) < 1e-5, `transposeA=${ta} transposeB=${tb} [${i}][${j}]`),
+      ),
+    );
   }
 });
 
@@ -42,11 +48,15 @@ test('batched products with transposes keep their shapes and values, and free th
   const before = tf.memory().numTensors;
   const batches = [randomMatrix(rng, 4, 6), randomMatrix(rng, 4, 6)];
   const rhs = [randomMatrix(rng, 4, 2), randomMatrix(rng, 4, 2)];
-  const product = tf.tidy(() => tf.matMul(tf.tensor3d(batches), tf.tensor3d(rhs), true, false).arraySync()) as number[][][];
+  const product = tf.tidy(() =>
+    tf.matMul(tf.tensor3d(batches), tf.tensor3d(rhs), true, false).arraySync(),
+  ) as number[][][];
   assert.deepEqual([product.length, product[0].length, product[0][0].length], [2, 6, 2]);
   batches.forEach((a, n) => {
     const expected = reference(transposed(a), rhs[n]);
-    product[n].forEach((row, i) => row.forEach((value, j) => assert.ok(Math.abs(value - expected[i][j]) < 1e-5)));
+    product[n].forEach((row, i) =>
+      row.forEach((value, j) => assert.ok(Math.abs(value - expected[i][j]) < 1e-5)),
+    );
   });
   assert.equal(tf.memory().numTensors, before);
 });

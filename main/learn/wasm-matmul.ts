@@ -27,7 +27,8 @@ export function installWasmMatMulFastPath(): void {
   if (installed) return;
   const original = tf.getKernel(tf.BatchMatMul, 'wasm');
   const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (!original || !transpose) throw new Error('the wasm backend has no BatchMatMul or Transpose kernel to build on');
+  if (!original || !transpose)
+    throw new Error('the wasm backend has no BatchMatMul or Transpose kernel to build on');
   tf.unregisterKernel(tf.BatchMatMul, 'wasm');
   tf.registerKernel({
     kernelName: tf.BatchMatMul,
@@ -42,11 +43,19 @@ export function installWasmMatMulFastPath(): void {
       };
       if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
       const materialise = (x: TensorInfoLike) =>
-        transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm: swapLastTwo(x.shape.length) } } as never) as TensorInfoLike;
+        transpose.kernelFunc({
+          inputs: { x },
+          backend,
+          attrs: { perm: swapLastTwo(x.shape.length) },
+        } as never) as TensorInfoLike;
       const a = attrs.transposeA ? materialise(inputs.a) : inputs.a;
       const b = attrs.transposeB ? materialise(inputs.b) : inputs.b;
       try {
-        return original.kernelFunc({ ...args, inputs: { a, b }, attrs: { ...attrs, transposeA: false, transposeB: false } } as never);
+        return original.kernelFunc({
+          ...args,
+          inputs: { a, b },
+          attrs: { ...attrs, transposeA: false, transposeB: false },
+        } as never);
       } finally {
         if (a !== inputs.a) backend.disposeData(a.dataId);
         if (b !== inputs.b) backend.disposeData(b.dataId);

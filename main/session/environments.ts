@@ -17,7 +17,11 @@ export function createEnvSetup(id: EnvId, sessionSeed: number): EnvSetup {
     case 'driving': {
       const env = createDrivingEnv();
       const { start, count } = DRIVING_TRAIN_SEEDS;
-      return { env, expert: createDrivingExpert(env), seedFor: (episode) => start + ((sessionSeed + episode) % count) };
+      return {
+        env,
+        expert: createDrivingExpert(env),
+        seedFor: (episode) => start + ((sessionSeed + episode) % count),
+      };
     }
   }
 }

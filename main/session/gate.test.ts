@@ -8,9 +8,16 @@ function pastWarmup(): AimGate {
   const gate = new AimGate(config);
   for (let i = 0; i < 3; i++) assert.equal(gate.step({ q: null, discrepancy: 1 }).mode, 'warmup');
   // Held-out Q values 0..19: the 0.95 quantile is 18.05.
-  gate.initialise(0.1, Array.from({ length: 20 }, (_, i) => i));
+  gate.initialise(
+    0.1,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
   // The expert keeps control after warm-up until the novice agrees with it.
-  assert.deepEqual(gate.step({ q: 0, discrepancy: 0.05 }), { mode: 'robot', helpRequested: false, handedBack: true });
+  assert.deepEqual(gate.step({ q: 0, discrepancy: 0.05 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: true,
+  });
   return gate;
 }
 
@@ -26,8 +33,16 @@ test('after warm-up the expert keeps control until the novice agrees, whatever Q
   const gate = new AimGate(config);
   for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1 });
   gate.initialise(0.1, [0, 1, 2]);
-  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.5 }), { mode: 'human', helpRequested: false, handedBack: false });
-  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.1 }), { mode: 'robot', helpRequested: false, handedBack: true });
+  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.5 }), {
+    mode: 'human',
+    helpRequested: false,
+    handedBack: false,
+  });
+  assert.deepEqual(gate.step({ q: -50, discrepancy: 0.1 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: true,
+  });
 });
 
 test('a new episode starts with the robot driving', () => {
@@ -36,7 +51,11 @@ test('a new episode starts with the robot driving', () => {
   assert.equal(gate.mode, 'human');
   gate.episodeEnd();
   assert.equal(gate.mode, 'robot');
-  assert.deepEqual(gate.step({ q: 0, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: 0, discrepancy: 1 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: false,
+  });
 });
 
 test('the first threshold is the (1 − δ) quantile of the held-out Q values', () => {
@@ -47,16 +66,32 @@ test('the first threshold is the (1 − δ) quantile of the held-out Q values', 
 
 test('Q above the threshold asks for help and the expert drives that very step', () => {
   const gate = pastWarmup();
-  assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
-  assert.deepEqual(gate.step({ q: 18.1, discrepancy: 1 }), { mode: 'human', helpRequested: true, handedBack: false });
+  assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: false,
+  });
+  assert.deepEqual(gate.step({ q: 18.1, discrepancy: 1 }), {
+    mode: 'human',
+    helpRequested: true,
+    handedBack: false,
+  });
   // While the human drives, Q no longer matters; only agreement does.
-  assert.deepEqual(gate.step({ q: -100, discrepancy: 0.5 }), { mode: 'human', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: -100, discrepancy: 0.5 }), {
+    mode: 'human',
+    helpRequested: false,
+    handedBack: false,
+  });
 });
 
 test('agreement (mean squared difference ≤ ε) hands back, and the agreeing step is the robot’s', () => {
   const gate = pastWarmup();
   gate.step({ q: 100, discrepancy: 1 });
-  assert.deepEqual(gate.step({ q: 100, discrepancy: 0.1 }), { mode: 'robot', helpRequested: false, handedBack: true });
+  assert.deepEqual(gate.step({ q: 100, discrepancy: 0.1 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: true,
+  });
   // The Q-gate runs again on the following step.
   assert.equal(gate.step({ q: 100, discrepancy: 0 }).helpRequested, true);
 });
@@ -91,9 +126,17 @@ test('help-requested steps do not enter the window', () => {
 test('a person driving overrides the gate, and after release the robot drives and the Q-gate runs', () => {
   const gate = pastWarmup();
   gate.step({ q: 100, discrepancy: 1 }); // the gate asked for help
-  assert.deepEqual(gate.step({ q: 100, discrepancy: 1, personDriving: true }), { mode: 'human', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: 100, discrepancy: 1, personDriving: true }), {
+    mode: 'human',
+    helpRequested: false,
+    handedBack: false,
+  });
   assert.equal(gate.mode, 'robot');
-  assert.deepEqual(gate.step({ q: 1, discrepancy: 1 }), { mode: 'robot', helpRequested: false, handedBack: false });
+  assert.deepEqual(gate.step({ q: 1, discrepancy: 1 }), {
+    mode: 'robot',
+    helpRequested: false,
+    handedBack: false,
+  });
 });
 
 test('a person driving during warm-up still counts as warm-up', () => {

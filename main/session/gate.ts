@@ -52,8 +52,10 @@ export class AimGate {
   private window: number[] = [];
 
   constructor(config: GateConfig) {
-    if (!(config.delta > 0 && config.delta < 1)) throw new GateError(`δ must be in (0, 1), got ${config.delta}`);
-    if (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0) throw new GateError(`warm-up must be a whole number of steps ≥ 0, got ${config.warmupSteps}`);
+    if (!(config.delta > 0 && config.delta < 1))
+      throw new GateError(`δ must be in (0, 1), got ${config.delta}`);
+    if (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0)
+      throw new GateError(`warm-up must be a whole number of steps ≥ 0, got ${config.warmupSteps}`);
     this.config = config;
   }
 
@@ -81,7 +83,8 @@ export class AimGate {
 
   /** Sets ε and the first threshold from the learner's fit at the end of warm-up. */
   initialise(epsilon: number, heldOutQ: ArrayLike<number>): void {
-    if (!Number.isFinite(epsilon) || epsilon < 0) throw new GateError(`ε must be a finite value ≥ 0, got ${epsilon}`);
+    if (!Number.isFinite(epsilon) || epsilon < 0)
+      throw new GateError(`ε must be a finite value ≥ 0, got ${epsilon}`);
     if (heldOutQ.length === 0) throw new GateError('the threshold needs at least one held-out Q value');
     this.epsilon = epsilon;
     this.threshold = quantile(heldOutQ, 1 - this.config.delta);
@@ -117,7 +120,9 @@ export class AimGate {
       return { mode: 'human', helpRequested: false, handedBack: false };
     }
     if (this.threshold === null || this.epsilon === null) {
-      throw new GateError('the gate was not initialised after warm-up (call initialise with ε and held-out Q values)');
+      throw new GateError(
+        'the gate was not initialised after warm-up (call initialise with ε and held-out Q values)',
+      );
     }
     if (this.humanDriving) {
       if (discrepancy <= this.epsilon) {

@@ -18,11 +18,17 @@ export interface PreparedSession {
   run(): Promise<SessionEnd>;
 }
 
-export async function prepareSession(db: AimDatabase, config: SessionConfig, host: string, listener: CoreListener): Promise<PreparedSession> {
+export async function prepareSession(
+  db: AimDatabase,
+  config: SessionConfig,
+  host: string,
+  listener: CoreListener,
+): Promise<PreparedSession> {
   const backend = await selectBackend(config.backend);
   const setup = createEnvSetup(config.env, config.seed);
   const box = setup.env.spec.actionSpace;
-  if (box.kind !== 'box') throw new Error(`environment ${config.env} has discrete actions; continuous AIM cannot train on it`);
+  if (box.kind !== 'box')
+    throw new Error(`environment ${config.env} has discrete actions; continuous AIM cannot train on it`);
   const learner = new AimLearner({
     ...AIM_REFERENCE_DEFAULTS,
     obsDim: setup.env.spec.obsShape.reduce((a, b) => a * b, 1),

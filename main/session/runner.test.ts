@@ -23,11 +23,21 @@ interface Harness {
   finish(): void;
 }
 
-async function harness(overrides: Record<string, unknown>, onFrame?: (runner: SessionRunner, step: number) => void): Promise<Harness> {
+async function harness(
+  overrides: Record<string, unknown>,
+  onFrame?: (runner: SessionRunner, step: number) => void,
+): Promise<Harness> {
   const backend = await selectBackend('auto');
   const dir = mkdtempSync(path.join(tmpdir(), 'aim-runner-'));
   const db = openDatabase(path.join(dir, 'test.db'));
-  const config = sessionConfigSchema.parse({ env: 'toy', pace: 'fast', warmup: 30, batchSize: 32, seed: 4, ...overrides });
+  const config = sessionConfigSchema.parse({
+    env: 'toy',
+    pace: 'fast',
+    warmup: 30,
+    batchSize: 32,
+    seed: 4,
+    ...overrides,
+  });
   const setup = createEnvSetup(config.env, config.seed);
   const learner = new AimLearner({
     ...AIM_REFERENCE_DEFAULTS,
@@ -53,7 +63,16 @@ async function harness(overrides: Record<string, unknown>, onFrame?: (runner: Se
       if (name === 'status') statuses.push(payload as SessionStatus);
     },
   };
-  const runner: SessionRunner = new SessionRunner({ sessionId, config, backend, setup, learner, recorder, listener, now: () => clock.now });
+  const runner: SessionRunner = new SessionRunner({
+    sessionId,
+    config,
+    backend,
+    setup,
+    learner,
+    recorder,
+    listener,
+    now: () => clock.now,
+  });
   return {
     runner,
     frames,
@@ -76,10 +95,16 @@ test('a fast session warms up, gates, records every step and ends on its budget'
   assert.equal(end.steps, 120);
   const steps = h.db.steps(h.runner.sessionId);
   assert.equal(steps.length, 120, 'every decision is recorded');
-  assert.ok(steps.slice(0, 30).every((s) => s.mode === 'warmup'), 'the first 30 steps are warm-up');
+  assert.ok(
+    steps.slice(0, 30).every((s) => s.mode === 'warmup'),
+    'the first 30 steps are warm-up',
+  );
   assert.equal(steps[30].mode === 'warmup', false);
   assert.ok(steps.slice(30).every((s) => s.mode === 'robot' || s.mode === 'human'));
-  assert.ok(steps.slice(30).every((s) => s.threshold !== null && s.q !== null), 'after warm-up every step has Q and a threshold');
+  assert.ok(
+    steps.slice(30).every((s) => s.threshold !== null && s.q !== null),
+    'after warm-up every step has Q and a threshold',
+  );
   assert.ok(end.expertSteps >= 30, 'warm-up steps are expert-involved');
   assert.equal(end.expertSteps, steps.filter((s) => s.mode !== 'robot').length);
   // The warm-up takeover carries on past warm-up until the novice agrees with the expert.
@@ -106,15 +131,26 @@ test('robot-triggered takeovers start with a help request and end by agreement o
     const first = steps[takeover.startStep];
     assert.equal(first.helpRequested, true);
     assert.equal(takeover.requestStep, takeover.startStep);
-    assert.ok((takeover.qAtRequest ?? Number.NaN) > (takeover.thresholdAtRequest ?? Number.NaN), 'help is asked only above the threshold');
+    assert.ok(
+      (takeover.qAtRequest ?? Number.NaN) > (takeover.thresholdAtRequest ?? Number.NaN),
+      'help is asked only above the threshold',
+    );
     assert.ok(['agreement', 'episode-end', 'session-end'].includes(takeover.handback));
-    for (let step = takeover.startStep; step <= takeover.endStep; step++) assert.equal(steps[step].mode, 'human');
+    for (let step = takeover.startStep; step <= takeover.endStep; step++)
+      assert.equal(steps[step].mode, 'human');
   }
   h.finish();
 });
 
 test('a person holding the takeover control drives, and releasing hands back', async () => {
-  const held: HumanInput = { t: 0, source: 'keyboard', steer: 0.5, throttle: -0.25, discrete: null, engaged: true };
+  const held: HumanInput = {
+    t: 0,
+    source: 'keyboard',
+    steer: 0.5,
+    throttle: -0.25,
+    discrete: null,
+    engaged: true,
+  };
   const h = await harness({ steps: 80 }, (runner, step) => {
     if (step >= 40 && step < 50) runner.input(held);
     if (step === 50) runner.input({ ...held, engaged: false });

@@ -3,7 +3,14 @@
 // and the recorder → emits a compact frame. Real-time pace runs at the environment's decision rate
 // (10 Hz for driving); fast pace runs as fast as the machine allows, yielding to the event loop.
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import type { CoreListener, EpisodeEvent, HumanInput, SceneEvent, SessionStatus, SessionStatusName } from '../contract/api.ts';
+import type {
+  CoreListener,
+  EpisodeEvent,
+  HumanInput,
+  SceneEvent,
+  SessionStatus,
+  SessionStatusName,
+} from '../contract/api.ts';
 import type { ControlMode, HandbackReason } from '../contract/modes.ts';
 import type { BackendName, SessionConfig } from '../contract/session-config.ts';
 import { encodeFrame } from '../contract/frame.ts';
@@ -98,7 +105,11 @@ export class SessionRunner {
     this.recorder = options.recorder;
     this.listener = options.listener;
     this.now = options.now ?? (() => performance.now());
-    this.gate = new AimGate({ warmupSteps: options.config.warmup, delta: options.config.delta, minWindow: 25 });
+    this.gate = new AimGate({
+      warmupSteps: options.config.warmup,
+      delta: options.config.delta,
+      minWindow: 25,
+    });
     this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
     this.expertRng = new Rng(options.config.seed ^ 0xe4e4);
   }
@@ -196,7 +207,13 @@ export class SessionRunner {
     this.setup.expert.reset();
     this.episodeStep = 0;
     this.previousDriver = 'robot';
-    this.tally = { seed, startStep: this.step, takeoversAtStart: this.takeovers.count, crash: false, outOfRoad: false };
+    this.tally = {
+      seed,
+      startStep: this.step,
+      takeoversAtStart: this.takeovers.count,
+      crash: false,
+      outOfRoad: false,
+    };
     const scene = this.setup.env.scene();
     this.scene = { sessionId: this.sessionId, episode: this.episode, seed, scene };
     this.recorder.scene({ episode: this.episode, seed, scene });
@@ -233,7 +250,9 @@ export class SessionRunner {
       applied = [0, -1];
       handback = 'fault';
       this.lastInput = null;
-      this.pause('Takeover input stopped arriving; the car braked and the session paused. Resume when ready.');
+      this.pause(
+        'Takeover input stopped arriving; the car braked and the session paused. Resume when ready.',
+      );
     } else {
       if (person !== null) {
         driver = 'person';
@@ -265,7 +284,17 @@ export class SessionRunner {
       done: result.terminated,
     });
     this.train();
-    this.emit(obs, result, mode, novice, applied, intervention ? expertActionOf(person, expertAction) : null, q, threshold, helpRequested);
+    this.emit(
+      obs,
+      result,
+      mode,
+      novice,
+      applied,
+      intervention ? expertActionOf(person, expertAction) : null,
+      q,
+      threshold,
+      helpRequested,
+    );
     if (handback === 'fault') this.takeovers.end('fault');
     this.previousDriver = handback === 'fault' ? 'robot' : driver;
     this.region = result.info.region;
@@ -275,7 +304,14 @@ export class SessionRunner {
     if (result.terminated || result.truncated) this.endEpisode(result);
   }
 
-  private trackTakeover(driver: Driver, mode: ControlMode, helpRequested: boolean, handback: HandbackReason | null, q: number | null, threshold: number | null): void {
+  private trackTakeover(
+    driver: Driver,
+    mode: ControlMode,
+    helpRequested: boolean,
+    handback: HandbackReason | null,
+    q: number | null,
+    threshold: number | null,
+  ): void {
     if (handback) this.takeovers.end(handback);
     if (driver === 'robot' || this.takeovers.active) return;
     const trigger = mode === 'warmup' ? 'warmup' : helpRequested ? 'robot' : 'human';
@@ -301,7 +337,17 @@ export class SessionRunner {
     if (this.learner.afterStep().policyUpdated) this.gate.policyUpdated();
   }
 
-  private emit(obs: Float32Array, result: StepResult, mode: ControlMode, novice: ArrayLike<number>, applied: ArrayLike<number>, human: ArrayLike<number> | null, q: number | null, threshold: number | null, helpRequested: boolean): void {
+  private emit(
+    obs: Float32Array,
+    result: StepResult,
+    mode: ControlMode,
+    novice: ArrayLike<number>,
+    applied: ArrayLike<number>,
+    human: ArrayLike<number> | null,
+    q: number | null,
+    threshold: number | null,
+    helpRequested: boolean,
+  ): void {
     const ego = this.setup.env.ego();
     const frame = encodeFrame({
       seq: this.seq++,

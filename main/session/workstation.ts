@@ -38,7 +38,9 @@ const IDLE: SessionStatus = {
   message: null,
 };
 
-type Handlers = { [K in CommandName]: (request: ParsedRequest<K>) => Promise<CommandResponse<K>> | CommandResponse<K> };
+type Handlers = {
+  [K in CommandName]: (request: ParsedRequest<K>) => Promise<CommandResponse<K>> | CommandResponse<K>;
+};
 
 export class Workstation implements CoreHandler {
   readonly host: HostKind;
@@ -49,7 +51,12 @@ export class Workstation implements CoreHandler {
   private lastStatus: SessionStatus = IDLE;
   private closed = false;
   private readonly handlers: Handlers = {
-    'app.info': () => ({ version: APP_VERSION, host: this.host, backend: activeBackend(), dbPath: this.db.path }),
+    'app.info': () => ({
+      version: APP_VERSION,
+      host: this.host,
+      backend: activeBackend(),
+      dbPath: this.db.path,
+    }),
     'session.start': (config) => this.start(config),
     'session.pause': () => this.withSession((runner) => runner.pause('Paused by the operator.')),
     'session.resume': () => this.withSession((runner) => runner.resume()),
@@ -60,7 +67,10 @@ export class Workstation implements CoreHandler {
       await this.finished;
       return this.lastStatus;
     },
-    'session.current': () => ({ status: this.session?.runner.status() ?? this.lastStatus, scene: this.session?.runner.currentScene() ?? null }),
+    'session.current': () => ({
+      status: this.session?.runner.status() ?? this.lastStatus,
+      scene: this.session?.runner.currentScene() ?? null,
+    }),
     'sessions.list': ({ limit }) => this.db.listSessions(limit),
   };
 
@@ -80,7 +90,9 @@ export class Workstation implements CoreHandler {
 
   async call<K extends CommandName>(name: K, request: ParsedRequest<K>): Promise<CommandResponse<K>> {
     if (this.closed) throw new WorkstationError('the workstation is shutting down');
-    const handler = this.handlers[name] as (request: ParsedRequest<K>) => Promise<CommandResponse<K>> | CommandResponse<K>;
+    const handler = this.handlers[name] as (
+      request: ParsedRequest<K>,
+    ) => Promise<CommandResponse<K>> | CommandResponse<K>;
     return handler(request);
   }
 
@@ -103,7 +115,8 @@ export class Workstation implements CoreHandler {
   }
 
   private async start(config: SessionConfig): Promise<{ sessionId: number }> {
-    if (this.session) throw new WorkstationError(`session ${this.session.runner.sessionId} is still running; stop it first`);
+    if (this.session)
+      throw new WorkstationError(`session ${this.session.runner.sessionId} is still running; stop it first`);
     const broadcast: CoreListener = {
       frame: (frame) => {
         for (const listener of this.listeners) listener.frame(frame);

@@ -2,7 +2,8 @@
 // seed: no I/O, no clocks, no TF.js.
 import type { Actor, Scene } from '../contract/scene.ts';
 
-export type ActionSpace = { kind: 'box'; dim: number; low: number; high: number } | { kind: 'discrete'; n: number };
+export type ActionSpace =
+  { kind: 'box'; dim: number; low: number; high: number } | { kind: 'discrete'; n: number };
 
 export interface EnvSpec {
   id: string;
@@ -72,12 +73,17 @@ export class ActionError extends Error {
 }
 
 /** Checks a continuous action and returns it clipped to [low, high]; NaN or non-numbers throw. */
-export function clipBoxAction(action: ArrayLike<number>, space: { dim: number; low: number; high: number }): Float64Array {
-  if (action.length !== space.dim) throw new ActionError(`action has ${action.length} values, expected ${space.dim}`);
+export function clipBoxAction(
+  action: ArrayLike<number>,
+  space: { dim: number; low: number; high: number },
+): Float64Array {
+  if (action.length !== space.dim)
+    throw new ActionError(`action has ${action.length} values, expected ${space.dim}`);
   const out = new Float64Array(space.dim);
   for (let i = 0; i < space.dim; i++) {
     const value = action[i];
-    if (typeof value !== 'number' || Number.isNaN(value)) throw new ActionError(`action[${i}] is ${String(value)}, not a number`);
+    if (typeof value !== 'number' || Number.isNaN(value))
+      throw new ActionError(`action[${i}] is ${String(value)}, not a number`);
     out[i] = Math.min(space.high, Math.max(space.low, value));
   }
   return out;

@@ -11,10 +11,29 @@ export const serveCommand = {
   summary: 'serve the workstation UI to a browser (loopback only unless a token is given)',
   usage: 'aim serve [--port P] [--host ADDRESS --token SECRET] [--db FILE]',
   flags: {
-    port: { type: 'integer', min: 0, max: 65_535, default: 8765, description: 'TCP port (0 picks a free one).' },
-    host: { type: 'string', default: '127.0.0.1', placeholder: 'ADDRESS', description: 'Address to bind; anything but loopback requires --token.' },
-    token: { type: 'string', placeholder: 'SECRET', description: 'Access token required from browsers (needed for non-loopback addresses).' },
-    db: { type: 'string', placeholder: 'FILE', description: 'SQLite database (default $AIM_DB or .aim/aim-dev.db).' },
+    port: {
+      type: 'integer',
+      min: 0,
+      max: 65_535,
+      default: 8765,
+      description: 'TCP port (0 picks a free one).',
+    },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      placeholder: 'ADDRESS',
+      description: 'Address to bind; anything but loopback requires --token.',
+    },
+    token: {
+      type: 'string',
+      placeholder: 'SECRET',
+      description: 'Access token required from browsers (needed for non-loopback addresses).',
+    },
+    db: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'SQLite database (default $AIM_DB or .aim/aim-dev.db).',
+    },
   },
   examples: ['aim serve --port 8765', 'aim serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"'],
 } satisfies CommandSpec;
@@ -29,12 +48,20 @@ export async function runServe(argv: string[]): Promise<number> {
   const core = Workstation.open({ dbPath, host: 'browser' });
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ core, host: flags.host, port: flags.port, token: flags.token, staticDir: RENDERER_DIR });
+    server = await startServer({
+      core,
+      host: flags.host,
+      port: flags.port,
+      token: flags.token,
+      staticDir: RENDERER_DIR,
+    });
   } catch (error) {
     await core.close();
     throw error;
   }
-  process.stdout.write(`AIM Workstation (browser mode) at ${server.url}\nDatabase: ${dbPath}\nPress Ctrl-C to stop.\n`);
+  process.stdout.write(
+    `AIM Workstation (browser mode) at ${server.url}\nDatabase: ${dbPath}\nPress Ctrl-C to stop.\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

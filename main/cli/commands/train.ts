@@ -2,7 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EpisodeEvent } from '../../contract/api.ts';
-import { BACKENDS, ENV_IDS, METHODS, PACES, PRESETS, sessionConfigSchema } from '../../contract/session-config.ts';
+import {
+  BACKENDS,
+  ENV_IDS,
+  METHODS,
+  PACES,
+  PRESETS,
+  sessionConfigSchema,
+} from '../../contract/session-config.ts';
 import { openDatabase } from '../../store/database.ts';
 import { prepareSession } from '../../session/prepare.ts';
 import { parseFlags, type CommandSpec } from '../args.ts';
@@ -16,20 +23,83 @@ export const trainCommand = {
   flags: {
     env: { type: 'string', choices: ENV_IDS, default: 'toy', description: 'Environment to train in.' },
     method: { type: 'string', choices: METHODS, default: 'aim', description: 'Learning method.' },
-    preset: { type: 'string', choices: PRESETS, default: 'reference', description: "Hyper-parameter preset: the authors' released code, or the paper's objective." },
-    expert: { type: 'string', choices: ['scripted'], default: 'scripted', description: 'Who answers help requests: the scripted (privileged) driving expert.' },
-    steps: { type: 'integer', min: 1, max: 100_000_000, default: 2000, description: 'Decision steps to run.' },
-    seed: { type: 'integer', min: 0, max: 2 ** 31 - 1, default: 0, description: 'Seed for networks, sampling and the expert.' },
-    warmup: { type: 'integer', min: 10, max: 1_000_000, default: 200, description: 'Warm-up steps in which the expert drives before the robot gate starts.' },
-    delta: { type: 'number', min: 0, max: 1, exclusive: true, default: 0.05, placeholder: 'δ', description: 'Ask for help above the (1 − δ) quantile of Q over robot steps.' },
-    'batch-size': { type: 'integer', min: 1, max: 65_536, default: 1024, description: 'Gradient batch size.' },
-    backend: { type: 'string', choices: BACKENDS, default: 'auto', description: 'TF.js backend (auto tries tfjs-node, then wasm, then cpu).' },
-    pace: { type: 'string', choices: PACES, default: 'fast', description: 'fast: as fast as possible; realtime: 10 decisions per second.' },
-    operator: { type: 'string', default: '', placeholder: 'NAME', description: 'Operator name stored with the session.' },
-    db: { type: 'string', placeholder: 'FILE', description: 'SQLite database to record into (default $AIM_DB or .aim/aim-dev.db).' },
+    preset: {
+      type: 'string',
+      choices: PRESETS,
+      default: 'reference',
+      description: "Hyper-parameter preset: the authors' released code, or the paper's objective.",
+    },
+    expert: {
+      type: 'string',
+      choices: ['scripted'],
+      default: 'scripted',
+      description: 'Who answers help requests: the scripted (privileged) driving expert.',
+    },
+    steps: {
+      type: 'integer',
+      min: 1,
+      max: 100_000_000,
+      default: 2000,
+      description: 'Decision steps to run.',
+    },
+    seed: {
+      type: 'integer',
+      min: 0,
+      max: 2 ** 31 - 1,
+      default: 0,
+      description: 'Seed for networks, sampling and the expert.',
+    },
+    warmup: {
+      type: 'integer',
+      min: 10,
+      max: 1_000_000,
+      default: 200,
+      description: 'Warm-up steps in which the expert drives before the robot gate starts.',
+    },
+    delta: {
+      type: 'number',
+      min: 0,
+      max: 1,
+      exclusive: true,
+      default: 0.05,
+      placeholder: 'δ',
+      description: 'Ask for help above the (1 − δ) quantile of Q over robot steps.',
+    },
+    'batch-size': {
+      type: 'integer',
+      min: 1,
+      max: 65_536,
+      default: 1024,
+      description: 'Gradient batch size.',
+    },
+    backend: {
+      type: 'string',
+      choices: BACKENDS,
+      default: 'auto',
+      description: 'TF.js backend (auto tries tfjs-node, then wasm, then cpu).',
+    },
+    pace: {
+      type: 'string',
+      choices: PACES,
+      default: 'fast',
+      description: 'fast: as fast as possible; realtime: 10 decisions per second.',
+    },
+    operator: {
+      type: 'string',
+      default: '',
+      placeholder: 'NAME',
+      description: 'Operator name stored with the session.',
+    },
+    db: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'SQLite database to record into (default $AIM_DB or .aim/aim-dev.db).',
+    },
     json: { type: 'boolean', description: 'Print one JSON summary object as the last line of output.' },
   },
-  examples: ['aim train --env toy --method aim --expert scripted --steps 500 --seed 1 --db aim-test.db --json'],
+  examples: [
+    'aim train --env toy --method aim --expert scripted --steps 500 --seed 1 --db aim-test.db --json',
+  ],
 } satisfies CommandSpec;
 
 export async function runTrain(argv: string[]): Promise<number> {
@@ -60,7 +130,10 @@ export async function runTrain(argv: string[]): Promise<number> {
     const session = await prepareSession(db, config, 'cli', {
       frame: () => {
         steps++;
-        progress.update(steps, episodes > 0 ? `episodes ${episodes}, success ${(successes / episodes).toFixed(2)}` : '');
+        progress.update(
+          steps,
+          episodes > 0 ? `episodes ${episodes}, success ${(successes / episodes).toFixed(2)}` : '',
+        );
       },
       event: (name, payload) => {
         if (name !== 'episode') return;

@@ -43,8 +43,10 @@ export function benchDrivingSim(options: DrivingBenchOptions = {}): DrivingBench
   const steps = options.steps ?? 20_000;
   const maps = options.maps ?? 100;
   const cap = options.episodeCap ?? 400;
-  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`bench steps must be a positive integer, got ${steps}`);
-  if (!Number.isInteger(maps) || maps < 1) throw new RangeError(`bench maps must be a positive integer, got ${maps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new RangeError(`bench steps must be a positive integer, got ${steps}`);
+  if (!Number.isInteger(maps) || maps < 1)
+    throw new RangeError(`bench maps must be a positive integer, got ${maps}`);
   const envId = options.env ?? 'driving';
   const config: Partial<DrivingConfig> = { ...(envId === 'toy' ? TOY_CONFIG : {}), ...options.config };
   const env = new DrivingEnv(config);

@@ -97,7 +97,15 @@ export function negNode(node: string): string {
   return node.startsWith('-') ? node.slice(1) : `-${node}`;
 }
 
-function makeRoad(from: string, to: string, ref: RefLine, lanes: number, width: number, block: number, internal: boolean): Road {
+function makeRoad(
+  from: string,
+  to: string,
+  ref: RefLine,
+  lanes: number,
+  width: number,
+  block: number,
+  internal: boolean,
+): Road {
   const list = [];
   for (let i = 0; i < lanes; i++) list.push(laneFromRef(ref, from, to, i, (i + 0.5) * width, width));
   return { from, to, lanes: list, ref, block, negative: from.startsWith('-'), internal };
@@ -131,7 +139,12 @@ class Builder {
    * A two-way road: `nPos` lanes right of the reference line from → to, `nNeg` lanes the other way
    * (-to → -from). Adds the yellow centre line, white broken lines, edge lines and sidewalks.
    */
-  twoWay(from: string, to: string, ref: RefLine, opts: { nPos?: number; nNeg?: number; rightWalk?: boolean; leftWalk?: boolean; accident?: boolean } = {}): Road {
+  twoWay(
+    from: string,
+    to: string,
+    ref: RefLine,
+    opts: { nPos?: number; nNeg?: number; rightWalk?: boolean; leftWalk?: boolean; accident?: boolean } = {},
+  ): Road {
     const w = this.ctx.width;
     const nPos = opts.nPos ?? this.ctx.lanes;
     const nNeg = opts.nNeg ?? this.ctx.lanes;
@@ -146,8 +159,18 @@ class Builder {
     for (let k = 1; k < nNeg; k++) b.markings.push({ ref, offset: -k * w, color: 'white', dashed: true });
     b.markings.push({ ref, offset: nPos * w, color: 'white', dashed: false });
     b.markings.push({ ref, offset: -nNeg * w, color: 'white', dashed: false });
-    if (opts.rightWalk !== false) b.sidewalks.push({ ref, inner: nPos * w + SIDEWALK_GAP, outer: nPos * w + SIDEWALK_GAP + SIDEWALK_WIDTH });
-    if (opts.leftWalk !== false) b.sidewalks.push({ ref, inner: -nNeg * w - SIDEWALK_GAP - SIDEWALK_WIDTH, outer: -nNeg * w - SIDEWALK_GAP });
+    if (opts.rightWalk !== false)
+      b.sidewalks.push({
+        ref,
+        inner: nPos * w + SIDEWALK_GAP,
+        outer: nPos * w + SIDEWALK_GAP + SIDEWALK_WIDTH,
+      });
+    if (opts.leftWalk !== false)
+      b.sidewalks.push({
+        ref,
+        inner: -nNeg * w - SIDEWALK_GAP - SIDEWALK_WIDTH,
+        outer: -nNeg * w - SIDEWALK_GAP,
+      });
     return pos;
   }
 
@@ -161,7 +184,11 @@ class Builder {
   /** Sidewalk along the right edge of an n-lane road on `ref`. */
   rightWalk(ref: RefLine, lanes = this.ctx.lanes): void {
     const edge = lanes * this.ctx.width;
-    this.build.sidewalks.push({ ref, inner: edge + SIDEWALK_GAP, outer: edge + SIDEWALK_GAP + SIDEWALK_WIDTH });
+    this.build.sidewalks.push({
+      ref,
+      inner: edge + SIDEWALK_GAP,
+      outer: edge + SIDEWALK_GAP + SIDEWALK_WIDTH,
+    });
   }
 
   socket(from: string, to: string, ref: RefLine): void {
@@ -186,7 +213,13 @@ export function buildFirstBlock(ctx: BlockContext): BlockBuild {
   return b.build;
 }
 
-export function buildBlock(type: BlockLetter, index: number, socket: Socket, ctx: BlockContext, rng: Rng): BlockBuild {
+export function buildBlock(
+  type: BlockLetter,
+  index: number,
+  socket: Socket,
+  ctx: BlockContext,
+  rng: Rng,
+): BlockBuild {
   const b = new Builder(type, index, ctx, socket);
   switch (type) {
     case 'S':
@@ -297,7 +330,13 @@ function intersectionBlock(b: Builder, socket: Socket, rng: Rng, tee: boolean): 
     const px = cx + edge * Math.cos(phi) - x0 * Math.cos(side);
     const py = cy + edge * Math.sin(phi) - x0 * Math.sin(side);
     // Travelling along `side`, the outside (away from the centre) is on the left: negative offsets.
-    const ref: RefLine = { kind: 'straight', sx: px, sy: py, ex: px + 2 * x0 * Math.cos(side), ey: py + 2 * x0 * Math.sin(side) };
+    const ref: RefLine = {
+      kind: 'straight',
+      sx: px,
+      sy: py,
+      ex: px + 2 * x0 * Math.cos(side),
+      ey: py + 2 * x0 * Math.sin(side),
+    };
     b.build.sidewalks.push({ ref, inner: -SIDEWALK_GAP - SIDEWALK_WIDTH, outer: -SIDEWALK_GAP });
   }
 }
@@ -319,7 +358,11 @@ function roundaboutBlock(b: Builder, socket: Socket, rng: Rng): void {
   const cx = socket.pose.x + foot * Math.cos(h);
   const cy = socket.pose.y + foot * Math.sin(h);
   const phi0 = h + Math.PI;
-  const ringPose = (phi: number): Pose => ({ x: cx + rIn * Math.cos(phi), y: cy + rIn * Math.sin(phi), heading: phi + Math.PI / 2 });
+  const ringPose = (phi: number): Pose => ({
+    x: cx + rIn * Math.cos(phi),
+    y: cy + rIn * Math.sin(phi),
+    heading: phi + Math.PI / 2,
+  });
   const entryNode = (k: number) => b.node(`E${k}`);
   const exitNode = (k: number) => b.node(`X${k}`);
   for (let k = 0; k < 4; k++) {
@@ -335,8 +378,24 @@ function roundaboutBlock(b: Builder, socket: Socket, rng: Rng): void {
     b.internal(exitNode(k), outNode, exitRef);
     b.rightWalk(exitRef);
     // Ring: past the arm (exit → entry point), then on to the next arm's exit point.
-    const pass: RefLine = { kind: 'arc', cx, cy, radius: rIn, startPhase: phi - alpha, angle: 2 * alpha, clockwise: false };
-    const onward: RefLine = { kind: 'arc', cx, cy, radius: rIn, startPhase: phi + alpha, angle: Math.PI / 2 - 2 * alpha, clockwise: false };
+    const pass: RefLine = {
+      kind: 'arc',
+      cx,
+      cy,
+      radius: rIn,
+      startPhase: phi - alpha,
+      angle: 2 * alpha,
+      clockwise: false,
+    };
+    const onward: RefLine = {
+      kind: 'arc',
+      cx,
+      cy,
+      radius: rIn,
+      startPhase: phi + alpha,
+      angle: Math.PI / 2 - 2 * alpha,
+      clockwise: false,
+    };
     b.internal(exitNode(k), entryNode(k), pass);
     b.internal(entryNode(k), exitNode((k + 1) % 4), onward);
     b.rightWalk(onward);
@@ -409,7 +468,13 @@ function rampBlock(b: Builder, socket: Socket, rng: Rng, onRamp: boolean): void 
     const sx = cx - RAMP_RADIUS * Math.sin(h1);
     const sy = cy + RAMP_RADIUS * Math.cos(h1);
     const arcStart: Pose = { x: sx, y: sy, heading: h1 };
-    const straight: RefLine = { kind: 'straight', sx: sx - RAMP_STRAIGHT * Math.cos(h1), sy: sy - RAMP_STRAIGHT * Math.sin(h1), ex: sx, ey: sy };
+    const straight: RefLine = {
+      kind: 'straight',
+      sx: sx - RAMP_STRAIGHT * Math.cos(h1),
+      sy: sy - RAMP_STRAIGHT * Math.sin(h1),
+      ex: sx,
+      ey: sy,
+    };
     const arc = arcFrom(arcStart, RAMP_RADIUS, RAMP_ANGLE, true);
     const straightRef = shiftRef(straight, -w / 2);
     const arcRef = shiftRef(arc, -w / 2);

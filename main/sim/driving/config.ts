@@ -66,15 +66,27 @@ export const TOY_CONFIG: Partial<DrivingConfig> = {
 
 type Check = (value: unknown) => string | null;
 
-const finite = (lo: number, hi: number): Check => (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi ? null : `must be a number from ${lo} to ${hi}`;
-const integer = (lo: number, hi: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `must be a whole number from ${lo} to ${hi}`;
+const finite =
+  (lo: number, hi: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi
+      ? null
+      : `must be a number from ${lo} to ${hi}`;
+const integer =
+  (lo: number, hi: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi
+      ? null
+      : `must be a whole number from ${lo} to ${hi}`;
 
 const CHECKS: Record<keyof DrivingConfig, Check> = {
-  id: (v) => (typeof v === 'string' && v.length > 0 && v.length < 64 ? null : 'must be a short non-empty string'),
+  id: (v) =>
+    typeof v === 'string' && v.length > 0 && v.length < 64 ? null : 'must be a short non-empty string',
   map: (v) => {
-    if (typeof v === 'number') return Number.isInteger(v) && v >= 1 && v <= 60 ? null : 'must be a block string or a whole number of blocks from 1 to 60';
+    if (typeof v === 'number')
+      return Number.isInteger(v) && v >= 1 && v <= 60
+        ? null
+        : 'must be a block string or a whole number of blocks from 1 to 60';
     if (typeof v === 'string') {
       parseMapString(v); // throws an EnvConfigError naming the bad letter
       return null;
@@ -98,15 +110,25 @@ const CHECKS: Record<keyof DrivingConfig, Check> = {
 };
 
 /** Merges overrides into the defaults; any unknown key or bad value is an EnvConfigError naming it. */
-export function resolveConfig(overrides: Partial<DrivingConfig> | undefined, base: DrivingConfig = DEFAULT_DRIVING_CONFIG): DrivingConfig {
-  if (overrides !== undefined && (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)))
+export function resolveConfig(
+  overrides: Partial<DrivingConfig> | undefined,
+  base: DrivingConfig = DEFAULT_DRIVING_CONFIG,
+): DrivingConfig {
+  if (
+    overrides !== undefined &&
+    (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))
+  )
     throw new EnvConfigError('driving config must be an object');
   const out: DrivingConfig = { ...base };
   for (const [key, value] of Object.entries(overrides ?? {})) {
-    if (!(key in CHECKS)) throw new EnvConfigError(`driving config: unknown option "${key}"; known options are ${Object.keys(CHECKS).join(', ')}`);
+    if (!(key in CHECKS))
+      throw new EnvConfigError(
+        `driving config: unknown option "${key}"; known options are ${Object.keys(CHECKS).join(', ')}`,
+      );
     if (value === undefined) continue;
     const problem = CHECKS[key as keyof DrivingConfig](value);
-    if (problem) throw new EnvConfigError(`driving config: "${key}" ${problem} (got ${JSON.stringify(value)})`);
+    if (problem)
+      throw new EnvConfigError(`driving config: "${key}" ${problem} (got ${JSON.stringify(value)})`);
     (out as unknown as Record<string, unknown>)[key] = value;
   }
   return out;

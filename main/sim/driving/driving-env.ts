@@ -3,10 +3,24 @@
 // the episode; leaving the road or the route ends it; arriving within ±5 m of the final road's end
 // is success. Pure and deterministic for a seed.
 import type { Actor, RoadScene } from '../../contract/scene.ts';
-import { clipBoxAction, type EgoState, type Env, type EnvSpec, type StepInfo, type StepResult } from '../env.ts';
+import {
+  clipBoxAction,
+  type EgoState,
+  type Env,
+  type EnvSpec,
+  type StepInfo,
+  type StepResult,
+} from '../env.ts';
 import { Rng } from '../random.ts';
 import { resolveConfig, type DrivingConfig } from './config.ts';
-import { boxCircleOverlap, boxQuadOverlap, boxesOverlap, wrapAngle, type Box, type Push } from './geometry.ts';
+import {
+  boxCircleOverlap,
+  boxQuadOverlap,
+  boxesOverlap,
+  wrapAngle,
+  type Box,
+  type Push,
+} from './geometry.ts';
 import type { Lane, LocalCoord } from './lane.ts';
 import { LIDAR_RAYS, castLidar, type LidarTarget } from './lidar.ts';
 import { generateMap, type DrivingMap } from './map.ts';
@@ -63,7 +77,13 @@ export class DrivingEnv implements Env {
   // Scratch buffers, reused so a step allocates only its observation.
   private readonly hits: LaneHit[] = [];
   private readonly lc: LocalCoord = { s: 0, lat: 0 };
-  private readonly egoBox: Box = { x: 0, y: 0, heading: 0, halfLength: DEFAULT_VEHICLE.length / 2, halfWidth: DEFAULT_VEHICLE.width / 2 };
+  private readonly egoBox: Box = {
+    x: 0,
+    y: 0,
+    heading: 0,
+    halfLength: DEFAULT_VEHICLE.length / 2,
+    halfWidth: DEFAULT_VEHICLE.width / 2,
+  };
   private readonly otherBox: Box = { x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0 };
   private readonly push: Push = { dx: 0, dy: 0 };
   private targets: LidarTarget[] = [];
@@ -86,7 +106,8 @@ export class DrivingEnv implements Env {
   scenarioSeed(seed: number): number {
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be a whole number, got ${seed}`);
     const { startSeed, numScenarios } = this.config;
-    if (numScenarios > 0) return startSeed + (((seed - startSeed) % numScenarios) + numScenarios) % numScenarios;
+    if (numScenarios > 0)
+      return startSeed + ((((seed - startSeed) % numScenarios) + numScenarios) % numScenarios);
     return seed;
   }
 
@@ -94,7 +115,10 @@ export class DrivingEnv implements Env {
   mapFor(seed: number): CachedMap {
     let cached = this.maps.get(seed);
     if (!cached) {
-      const map = generateMap({ map: this.config.map, lanes: this.config.lanes, laneWidth: this.config.laneWidth }, seed);
+      const map = generateMap(
+        { map: this.config.map, lanes: this.config.lanes, laneWidth: this.config.laneWidth },
+        seed,
+      );
       cached = { map, scene: buildMapScene(map) };
       if (this.maps.size >= MAX_CACHED_MAPS) this.maps.delete(this.maps.keys().next().value as number);
       this.maps.set(seed, cached);
@@ -124,7 +148,14 @@ export class DrivingEnv implements Env {
     this.routeLine = routePolyline(this.nav, spawnLane.index);
     const accidents = placeAccidents(blocks, this.config.accidentProb, rng);
     this.objects = accidents.objects;
-    this.traffic.reset(this.map.network, blocks, accidents.blockedLanes, this.objects, this.config.trafficDensity, rng);
+    this.traffic.reset(
+      this.map.network,
+      blocks,
+      accidents.blockedLanes,
+      this.objects,
+      this.config.trafficDensity,
+      rng,
+    );
     this.targets = [];
     this.targetCars = -1;
     this.episodeLength = 0;
@@ -331,7 +362,8 @@ export class DrivingEnv implements Env {
     box.y = ego.y;
     box.heading = ego.heading;
     const near = this.map.sidewalksNear(ego.x, ego.y);
-    for (let i = 0; i < near.length; i++) if (boxQuadOverlap(box, this.map.sidewalkQuads, near[i] * 8)) return true;
+    for (let i = 0; i < near.length; i++)
+      if (boxQuadOverlap(box, this.map.sidewalkQuads, near[i] * 8)) return true;
     return false;
   }
 
@@ -351,14 +383,17 @@ export class DrivingEnv implements Env {
     const lane = road.lanes[road.lanes.length - 1];
     const { s, lat } = lane.local(this.egoCar.x, this.egoCar.y, this.lc);
     const n = road.lanes.length;
-    return s > lane.length - 5 && s < lane.length + 5 && lat <= lane.width / 2 && lat >= (0.5 - n) * lane.width;
+    return (
+      s > lane.length - 5 && s < lane.length + 5 && lat <= lane.width / 2 && lat >= (0.5 - n) * lane.width
+    );
   }
 
   private triggerTraffic(): void {
     const egoRoad = this.map.network.roadOf(this.lane);
     const nav = this.nav;
     this.traffic.trigger(egoRoad, (key) => {
-      for (let i = 0; i <= nav.current; i++) if (`${nav.roads[i].from}>${nav.roads[i].to}` === key) return true;
+      for (let i = 0; i <= nav.current; i++)
+        if (`${nav.roads[i].from}>${nav.roads[i].to}` === key) return true;
       return false;
     });
   }
@@ -406,7 +441,8 @@ export class DrivingEnv implements Env {
     const need = cars.length + this.objects.length;
     if (this.targetCars !== cars.length || this.targets.length < need) {
       this.targets.length = 0;
-      for (let i = 0; i < need; i++) this.targets.push({ x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0, radius: 0 });
+      for (let i = 0; i < need; i++)
+        this.targets.push({ x: 0, y: 0, heading: 0, halfLength: 0, halfWidth: 0, radius: 0 });
       for (let i = 0; i < this.objects.length; i++) {
         const o = this.objects[i];
         const t = this.targets[cars.length + i];
@@ -445,14 +481,42 @@ export class DrivingEnv implements Env {
     const out: Actor[] = [];
     for (const car of this.traffic.cars) {
       const v = car.vehicle;
-      out.push({ kind: 'vehicle', x: v.x, y: v.y, heading: wrapAngle(v.heading), length: v.type.length, width: v.type.width, state: 0 });
+      out.push({
+        kind: 'vehicle',
+        x: v.x,
+        y: v.y,
+        heading: wrapAngle(v.heading),
+        length: v.type.length,
+        width: v.type.width,
+        state: 0,
+      });
     }
     for (const o of this.objects) {
-      if (o.kind === 'car') out.push({ kind: 'vehicle', x: o.x, y: o.y, heading: o.heading, length: o.halfLength * 2, width: o.halfWidth * 2, state: 1 });
+      if (o.kind === 'car')
+        out.push({
+          kind: 'vehicle',
+          x: o.x,
+          y: o.y,
+          heading: o.heading,
+          length: o.halfLength * 2,
+          width: o.halfWidth * 2,
+          state: 1,
+        });
       // Cones are drawn 0.8 m wide top-down (MetaDrive's renderer); collisions use r = 0.2 m.
-      else if (o.kind === 'cone') out.push({ kind: 'cone', x: o.x, y: o.y, heading: o.heading, length: 0.8, width: 0.8, state: 0 });
-      else if (o.kind === 'triangle') out.push({ kind: 'triangle', x: o.x, y: o.y, heading: o.heading, length: 1, width: 1, state: 0 });
-      else out.push({ kind: 'barrier', x: o.x, y: o.y, heading: o.heading, length: o.halfLength * 2, width: o.halfWidth * 2, state: 0 });
+      else if (o.kind === 'cone')
+        out.push({ kind: 'cone', x: o.x, y: o.y, heading: o.heading, length: 0.8, width: 0.8, state: 0 });
+      else if (o.kind === 'triangle')
+        out.push({ kind: 'triangle', x: o.x, y: o.y, heading: o.heading, length: 1, width: 1, state: 0 });
+      else
+        out.push({
+          kind: 'barrier',
+          x: o.x,
+          y: o.y,
+          heading: o.heading,
+          length: o.halfLength * 2,
+          width: o.halfWidth * 2,
+          state: 0,
+        });
     }
     return out;
   }

@@ -18,7 +18,8 @@ test('observation: 259 values, all in [0, 1], over random rollouts with traffic 
     let obs = env.reset(seed);
     for (let t = 0; t < 300; t++) {
       assert.equal(obs.length, 259);
-      for (let i = 0; i < 259; i++) assert.ok(obs[i] >= 0 && obs[i] <= 1, `obs[${i}] = ${obs[i]} at seed ${seed} step ${t}`);
+      for (let i = 0; i < 259; i++)
+        assert.ok(obs[i] >= 0 && obs[i] <= 1, `obs[${i}] = ${obs[i]} at seed ${seed} step ${t}`);
       // Mostly forward so the car meets traffic, with random steering.
       const r = env.step([rng.uniform(-0.6, 0.6), rng.uniform(-0.2, 1)]);
       obs = r.obs;
@@ -76,7 +77,10 @@ test('a perfect lane keeper on a straight map without traffic arrives with route
     assert.ok(last);
     assert.equal(last.info.arriveDest, true, `seed ${seed}`);
     assert.equal(last.reward, 10);
-    assert.ok(Math.abs(last.info.routeCompletion - 1) < 0.04, `route completion ${last.info.routeCompletion}`);
+    assert.ok(
+      Math.abs(last.info.routeCompletion - 1) < 0.04,
+      `route completion ${last.info.routeCompletion}`,
+    );
     assert.equal(last.info.episodeCost, 0);
   }
 });
@@ -125,8 +129,14 @@ test('maps: every block type generates; seeds are cached; train and eval maps di
   }
   const env = new DrivingEnv();
   assert.equal(env.mapFor(1000), env.mapFor(1000));
-  const a = env.mapFor(100).map.blocks.map((b) => b.type).join('');
-  const b = env.mapFor(1000).map.blocks.map((b) => b.type).join('');
+  const a = env
+    .mapFor(100)
+    .map.blocks.map((b) => b.type)
+    .join('');
+  const b = env
+    .mapFor(1000)
+    .map.blocks.map((b) => b.type)
+    .join('');
   assert.equal(env.mapFor(100).map.blocks.length, 4);
   assert.ok(a !== b || env.mapFor(100).map.bounds.maxX !== env.mapFor(1000).map.bounds.maxX);
 });
@@ -140,22 +150,57 @@ test('scene: lanes, yellow and white markings, road and sidewalk surfaces, route
   assert.ok(scene.markings.some((m) => m.color === 'white' && m.dashed));
   assert.ok(scene.surfaces.some((s) => s.kind === 'sidewalk'));
   assert.ok(scene.route.length > 10);
-  assert.deepEqual([...new Set(scene.regions.map((r) => r.name))].sort(), ['C1 (curve)', 'I0 (start)', 'O3 (roundabout)', 'X2 (intersection)']);
+  assert.deepEqual([...new Set(scene.regions.map((r) => r.name))].sort(), [
+    'C1 (curve)',
+    'I0 (start)',
+    'O3 (roundabout)',
+    'X2 (intersection)',
+  ]);
   assert.deepEqual(scene.ego, { length: 4.515, width: 1.852 });
 });
 
 test('bad input: unknown and unsupported blocks, impossible strings, malformed config, actions', () => {
-  assert.throws(() => parseMapString('CQT'), (e: Error) => e instanceof EnvConfigError && /"Q"/.test(e.message) && /position 2/.test(e.message));
-  assert.throws(() => createDrivingEnv({ map: 'CzT' }), (e: Error) => e instanceof EnvConfigError && /"z"/.test(e.message));
-  assert.throws(() => createDrivingEnv({ map: 'CY' }), (e: Error) => e instanceof EnvConfigError && /split/.test(e.message));
-  assert.throws(() => createDrivingEnv({ map: 'CIT' }), (e: Error) => e instanceof EnvConfigError && /"I"/.test(e.message));
+  assert.throws(
+    () => parseMapString('CQT'),
+    (e: Error) => e instanceof EnvConfigError && /"Q"/.test(e.message) && /position 2/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ map: 'CzT' }),
+    (e: Error) => e instanceof EnvConfigError && /"z"/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ map: 'CY' }),
+    (e: Error) => e instanceof EnvConfigError && /split/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ map: 'CIT' }),
+    (e: Error) => e instanceof EnvConfigError && /"I"/.test(e.message),
+  );
   assert.throws(() => createDrivingEnv({ map: '' }), EnvConfigError);
-  assert.throws(() => createDrivingEnv({ map: 'S'.repeat(61) }), (e: Error) => e instanceof EnvConfigError && /at most 60/.test(e.message));
-  assert.throws(() => createDrivingEnv({ map: 0 }), (e: Error) => e instanceof EnvConfigError && /map/.test(e.message));
-  assert.throws(() => createDrivingEnv({ lanes: 0 }), (e: Error) => e instanceof EnvConfigError && /"lanes"/.test(e.message));
-  assert.throws(() => createDrivingEnv({ trafficDensity: Number.NaN }), (e: Error) => e instanceof EnvConfigError && /"trafficDensity"/.test(e.message));
-  assert.throws(() => createDrivingEnv({ horizon: '9' as unknown as number }), (e: Error) => e instanceof EnvConfigError && /"horizon"/.test(e.message));
-  assert.throws(() => createDrivingEnv({ lane_width: 3 } as never), (e: Error) => e instanceof EnvConfigError && /"lane_width"/.test(e.message));
+  assert.throws(
+    () => createDrivingEnv({ map: 'S'.repeat(61) }),
+    (e: Error) => e instanceof EnvConfigError && /at most 60/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ map: 0 }),
+    (e: Error) => e instanceof EnvConfigError && /map/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ lanes: 0 }),
+    (e: Error) => e instanceof EnvConfigError && /"lanes"/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ trafficDensity: Number.NaN }),
+    (e: Error) => e instanceof EnvConfigError && /"trafficDensity"/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ horizon: '9' as unknown as number }),
+    (e: Error) => e instanceof EnvConfigError && /"horizon"/.test(e.message),
+  );
+  assert.throws(
+    () => createDrivingEnv({ lane_width: 3 } as never),
+    (e: Error) => e instanceof EnvConfigError && /"lane_width"/.test(e.message),
+  );
 
   const env = new DrivingEnv({ map: 'S', trafficDensity: 0, accidentProb: 0 });
   env.reset(0);
@@ -173,8 +218,14 @@ test('geometry: oriented box overlap, ray–box and ray–circle distances', () 
   const a = { x: 0, y: 0, heading: 0, halfLength: 2, halfWidth: 1 };
   assert.equal(boxesOverlap(a, { x: 3.9, y: 0, heading: 0, halfLength: 2, halfWidth: 1 }), true);
   assert.equal(boxesOverlap(a, { x: 4.1, y: 0, heading: 0, halfLength: 2, halfWidth: 1 }), false);
-  assert.equal(boxesOverlap(a, { x: 2.5, y: 2.5, heading: Math.PI / 4, halfLength: 1, halfWidth: 0.2 }), false);
-  assert.ok(Math.abs(rayBox(0, 0, 1, 0, { x: 10, y: 0, heading: Math.PI / 2, halfLength: 1, halfWidth: 0.5 }) - 9.5) < 1e-9);
+  assert.equal(
+    boxesOverlap(a, { x: 2.5, y: 2.5, heading: Math.PI / 4, halfLength: 1, halfWidth: 0.2 }),
+    false,
+  );
+  assert.ok(
+    Math.abs(rayBox(0, 0, 1, 0, { x: 10, y: 0, heading: Math.PI / 2, halfLength: 1, halfWidth: 0.5 }) - 9.5) <
+      1e-9,
+  );
   assert.equal(rayBox(0, 0, -1, 0, { x: 10, y: 0, heading: 0, halfLength: 1, halfWidth: 1 }), Infinity);
   assert.ok(Math.abs(rayCircle(0, 0, 0, 1, 0, 5, 1) - 4) < 1e-9);
 });

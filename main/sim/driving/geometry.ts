@@ -173,7 +173,15 @@ export function rayBox(ox: number, oy: number, dx: number, dy: number, b: Box): 
 }
 
 /** Distance along a unit ray to a circle, or Infinity; 0 when the origin is inside. */
-export function rayCircle(ox: number, oy: number, dx: number, dy: number, cx: number, cy: number, r: number): number {
+export function rayCircle(
+  ox: number,
+  oy: number,
+  dx: number,
+  dy: number,
+  cx: number,
+  cy: number,
+  r: number,
+): number {
   const mx = ox - cx;
   const my = oy - cy;
   const c = mx * mx + my * my - r * r;

@@ -71,7 +71,16 @@ export class StraightLane implements Lane {
   readonly maxX: number;
   readonly maxY: number;
 
-  constructor(from: string, to: string, index: number, sx: number, sy: number, ex: number, ey: number, width: number) {
+  constructor(
+    from: string,
+    to: string,
+    index: number,
+    sx: number,
+    sy: number,
+    ex: number,
+    ey: number,
+    width: number,
+  ) {
     this.from = from;
     this.to = to;
     this.index = index;
@@ -214,15 +223,42 @@ export class CircularLane implements Lane {
 }
 
 /** The lane at lateral offset `offset` (to the right) of a reference line. */
-export function laneFromRef(ref: RefLine, from: string, to: string, index: number, offset: number, width: number): Lane {
+export function laneFromRef(
+  ref: RefLine,
+  from: string,
+  to: string,
+  index: number,
+  offset: number,
+  width: number,
+): Lane {
   if (ref.kind === 'straight') {
     const len = Math.hypot(ref.ex - ref.sx, ref.ey - ref.sy);
     const rx = (ref.ey - ref.sy) / len;
     const ry = -(ref.ex - ref.sx) / len;
-    return new StraightLane(from, to, index, ref.sx + rx * offset, ref.sy + ry * offset, ref.ex + rx * offset, ref.ey + ry * offset, width);
+    return new StraightLane(
+      from,
+      to,
+      index,
+      ref.sx + rx * offset,
+      ref.sy + ry * offset,
+      ref.ex + rx * offset,
+      ref.ey + ry * offset,
+      width,
+    );
   }
   const dir = ref.clockwise ? -1 : 1;
-  return new CircularLane(from, to, index, ref.cx, ref.cy, ref.radius + dir * offset, ref.startPhase, ref.angle, ref.clockwise, width);
+  return new CircularLane(
+    from,
+    to,
+    index,
+    ref.cx,
+    ref.cy,
+    ref.radius + dir * offset,
+    ref.startPhase,
+    ref.angle,
+    ref.clockwise,
+    width,
+  );
 }
 
 /** The same line travelled the other way. */
@@ -244,14 +280,25 @@ export interface Pose {
 }
 
 export function refEnd(ref: RefLine): Pose {
-  if (ref.kind === 'straight') return { x: ref.ex, y: ref.ey, heading: Math.atan2(ref.ey - ref.sy, ref.ex - ref.sx) };
+  if (ref.kind === 'straight')
+    return { x: ref.ex, y: ref.ey, heading: Math.atan2(ref.ey - ref.sy, ref.ex - ref.sx) };
   const dir = ref.clockwise ? -1 : 1;
   const phi = ref.startPhase + dir * ref.angle;
-  return { x: ref.cx + ref.radius * Math.cos(phi), y: ref.cy + ref.radius * Math.sin(phi), heading: phi + (dir * Math.PI) / 2 };
+  return {
+    x: ref.cx + ref.radius * Math.cos(phi),
+    y: ref.cy + ref.radius * Math.sin(phi),
+    heading: phi + (dir * Math.PI) / 2,
+  };
 }
 
 export function straightFrom(p: Pose, length: number): RefLine {
-  return { kind: 'straight', sx: p.x, sy: p.y, ex: p.x + length * Math.cos(p.heading), ey: p.y + length * Math.sin(p.heading) };
+  return {
+    kind: 'straight',
+    sx: p.x,
+    sy: p.y,
+    ex: p.x + length * Math.cos(p.heading),
+    ey: p.y + length * Math.sin(p.heading),
+  };
 }
 
 /** An arc starting at pose p, turning left (clockwise = false) or right, with the given radius and span. */

@@ -41,19 +41,32 @@ export interface DrivingMap {
 
 /** Splits a map string into block letters, naming the first bad character. */
 export function parseMapString(map: string): BlockLetter[] {
-  if (map.length === 0) throw new EnvConfigError('map string is empty; give block letters such as "COT" or a number of blocks');
+  if (map.length === 0)
+    throw new EnvConfigError('map string is empty; give block letters such as "COT" or a number of blocks');
   const letters: BlockLetter[] = [];
   for (let i = 0; i < map.length; i++) {
     const ch = map[i];
     if ((BLOCK_LETTERS as readonly string[]).includes(ch)) letters.push(ch as BlockLetter);
-    else if (ch === 'I' && i === 0) continue; // the first block is implicit; a leading "I" is allowed
-    else if (ch === 'I') throw new EnvConfigError(`map "${map}": block "I" (the first block) at position ${i + 1} can only come first`);
+    else if (ch === 'I' && i === 0)
+      continue; // the first block is implicit; a leading "I" is allowed
+    else if (ch === 'I')
+      throw new EnvConfigError(
+        `map "${map}": block "I" (the first block) at position ${i + 1} can only come first`,
+      );
     else if (UNSUPPORTED_LETTERS[ch])
-      throw new EnvConfigError(`map "${map}": block "${ch}" (${UNSUPPORTED_LETTERS[ch]}) at position ${i + 1} is not supported; use ${BLOCK_LETTERS.join(', ')}`);
-    else throw new EnvConfigError(`map "${map}": unknown block letter "${ch}" at position ${i + 1}; known blocks are ${BLOCK_LETTERS.join(', ')}`);
+      throw new EnvConfigError(
+        `map "${map}": block "${ch}" (${UNSUPPORTED_LETTERS[ch]}) at position ${i + 1} is not supported; use ${BLOCK_LETTERS.join(', ')}`,
+      );
+    else
+      throw new EnvConfigError(
+        `map "${map}": unknown block letter "${ch}" at position ${i + 1}; known blocks are ${BLOCK_LETTERS.join(', ')}`,
+      );
   }
   if (letters.length === 0) throw new EnvConfigError(`map "${map}" has no blocks after the first`);
-  if (letters.length > 60) throw new EnvConfigError(`map "${map.slice(0, 20)}…" has ${letters.length} blocks; at most 60 are supported`);
+  if (letters.length > 60)
+    throw new EnvConfigError(
+      `map "${map.slice(0, 20)}…" has ${letters.length} blocks; at most 60 are supported`,
+    );
   return letters;
 }
 
@@ -113,7 +126,11 @@ class OccupancyCheck {
       for (const lane of road.lanes)
         this.forCells(lane, (k) => {
           const list = this.cells.get(k);
-          if (list) this.cells.set(k, list.filter((l) => l !== lane));
+          if (list)
+            this.cells.set(
+              k,
+              list.filter((l) => l !== lane),
+            );
         });
   }
 
@@ -138,7 +155,13 @@ class OccupancyCheck {
     if (!list) return false;
     const margin = this.margin;
     for (const lane of list) {
-      if (x < lane.minX - margin || x > lane.maxX + margin || y < lane.minY - margin || y > lane.maxY + margin) continue;
+      if (
+        x < lane.minX - margin ||
+        x > lane.maxX + margin ||
+        y < lane.minY - margin ||
+        y > lane.maxY + margin
+      )
+        continue;
       if (skip.has(`${lane.from}>${lane.to}`)) continue;
       lane.local(x, y, this.lc);
       if (this.lc.s < -2 || this.lc.s > lane.length + 2) continue;
@@ -158,7 +181,9 @@ export function generateMap(spec: MapSpec, seed: number): DrivingMap {
   const fixed = typeof spec.map === 'string' ? parseMapString(spec.map) : null;
   const count = fixed ? fixed.length : spec.map;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 60)
-    throw new EnvConfigError(`map must be a block string or a whole number of blocks from 1 to 60, got ${String(spec.map)}`);
+    throw new EnvConfigError(
+      `map must be a block string or a whole number of blocks from 1 to 60, got ${String(spec.map)}`,
+    );
   const blocks: BlockBuild[] = [buildFirstBlock(ctx)];
   const occupancy = new OccupancyCheck(spec.laneWidth);
   occupancy.add(blocks[0]);
@@ -170,7 +195,9 @@ export function generateMap(spec: MapSpec, seed: number): DrivingMap {
     worst = Math.max(worst, i);
     if (builds++ > MAX_BUILDS) {
       const where = fixed ? `block "${fixed[worst - 1]}" at position ${worst}` : `block ${worst}`;
-      throw new EnvConfigError(`map ${JSON.stringify(spec.map)} cannot be laid out without overlapping roads (${where} did not fit)`);
+      throw new EnvConfigError(
+        `map ${JSON.stringify(spec.map)} cannot be laid out without overlapping roads (${where} did not fit)`,
+      );
     }
     tries[i] = (tries[i] ?? 0) + 1;
     if (tries[i] > TRIES_PER_BLOCK) {

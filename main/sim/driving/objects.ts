@@ -31,10 +31,27 @@ export const TRIANGLE_RADIUS = 0.5;
 export const BARRIER_LENGTH = 2.0;
 export const BARRIER_WIDTH = 0.3;
 
-function place(kind: ObjectKind, lane: Lane, s: number, lat: number, size: { hl: number; hw: number; r: number }): StaticObject {
+function place(
+  kind: ObjectKind,
+  lane: Lane,
+  s: number,
+  lat: number,
+  size: { hl: number; hw: number; r: number },
+): StaticObject {
   const p = [0, 0];
   lane.position(s, lat, p);
-  return { kind, x: p[0], y: p[1], heading: lane.headingAt(s), halfLength: size.hl, halfWidth: size.hw, radius: size.r, lane, s, hit: false };
+  return {
+    kind,
+    x: p[0],
+    y: p[1],
+    heading: lane.headingAt(s),
+    halfLength: size.hl,
+    halfWidth: size.hw,
+    radius: size.r,
+    lane,
+    s,
+    hit: false,
+  };
 }
 
 /** Cone offsets into the lane from its outer edge: 0, 1, 2, then 3 m for six cones, then 2, 1, 0. */
@@ -44,7 +61,11 @@ const CONE_OFFSETS = [0, 1, 2, 3, 3, 3, 3, 3, 3, 2, 1, 0];
  * Accident scenes for the map. Returns the objects and, per block, the lanes holding one (traffic
  * does not spawn on those).
  */
-export function placeAccidents(blocks: readonly BlockBuild[], accidentProb: number, rng: Rng): { objects: StaticObject[]; blockedLanes: Set<Lane> } {
+export function placeAccidents(
+  blocks: readonly BlockBuild[],
+  accidentProb: number,
+  rng: Rng,
+): { objects: StaticObject[]; blockedLanes: Set<Lane> } {
   const objects: StaticObject[] = [];
   const blockedLanes = new Set<Lane>();
   if (accidentProb <= 0.01) return { objects, blockedLanes };
@@ -75,7 +96,14 @@ export function placeAccidents(blocks: readonly BlockBuild[], accidentProb: numb
       if (rng.next() < 0.5) {
         const type = randomTrafficType(rng);
         objects.push(place('car', lane, s, 0, { hl: type.length / 2, hw: type.width / 2, r: 0 }));
-        if (s - 10 > 0) objects.push(place('triangle', lane, s - 10, 0, { hl: TRIANGLE_RADIUS, hw: TRIANGLE_RADIUS, r: TRIANGLE_RADIUS }));
+        if (s - 10 > 0)
+          objects.push(
+            place('triangle', lane, s - 10, 0, {
+              hl: TRIANGLE_RADIUS,
+              hw: TRIANGLE_RADIUS,
+              r: TRIANGLE_RADIUS,
+            }),
+          );
       } else {
         objects.push(place('barrier', lane, s, 0, { hl: BARRIER_LENGTH / 2, hw: BARRIER_WIDTH / 2, r: 0 }));
       }

@@ -57,7 +57,14 @@ export function writeEgoState(out: Float32Array, e: EgoObsInput, road: Road): vo
 
 const ckpt = [0, 0];
 
-function writeCheckpoint(out: Float32Array, at: number, road: Road, x: number, y: number, heading: number): void {
+function writeCheckpoint(
+  out: Float32Array,
+  at: number,
+  road: Road,
+  x: number,
+  y: number,
+  heading: number,
+): void {
   checkpointOf(road, ckpt);
   let vx = ckpt[0] - x;
   let vy = ckpt[1] - y;
@@ -86,7 +93,13 @@ function writeCheckpoint(out: Float32Array, at: number, road: Road, x: number, y
   }
 }
 
-export function writeNavigation(out: Float32Array, nav: Navigation, x: number, y: number, heading: number): void {
+export function writeNavigation(
+  out: Float32Array,
+  nav: Navigation,
+  x: number,
+  y: number,
+  heading: number,
+): void {
   writeCheckpoint(out, EGO_DIM, nav.road, x, y, heading);
   writeCheckpoint(out, EGO_DIM + 5, nav.nextRoad, x, y, heading);
 }

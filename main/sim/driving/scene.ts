@@ -43,7 +43,8 @@ export function buildMapScene(map: DrivingMap): Omit<RoadScene, 'route'> {
   const surfaces: RoadScene['surfaces'] = [];
   const regions: RoadScene['regions'] = [];
   for (const road of map.network.roads) {
-    for (const lane of road.lanes) lanes.push({ id: lane.id, centre: sampleLane(lane, 0), width: lane.width });
+    for (const lane of road.lanes)
+      lanes.push({ id: lane.id, centre: sampleLane(lane, 0), width: lane.width });
     const polygon = roadPolygon(road);
     surfaces.push({ polygon, kind: 'road' });
     regions.push({ name: map.blocks[road.block].name, polygon });
@@ -53,7 +54,11 @@ export function buildMapScene(map: DrivingMap): Omit<RoadScene, 'route'> {
     const outer = sampleRef(strip.ref, strip.outer);
     surfaces.push({ polygon: [...inner, ...outer.reverse()], kind: 'sidewalk' });
   }
-  const markings = map.markings.map((m) => ({ points: sampleRef(m.ref, m.offset), color: m.color, dashed: m.dashed }));
+  const markings = map.markings.map((m) => ({
+    points: sampleRef(m.ref, m.offset),
+    color: m.color,
+    dashed: m.dashed,
+  }));
   const b = map.bounds;
   return {
     kind: 'road',

@@ -105,7 +105,17 @@ class Entities {
   /** Index of the traffic car an entry belongs to, −1 for the ego and objects. */
   car: number[] = [];
 
-  push(x: number, y: number, speed: number, heading: number, lane: Lane, road: Road, s: number, lat: number, car: number): void {
+  push(
+    x: number,
+    y: number,
+    speed: number,
+    heading: number,
+    lane: Lane,
+    road: Road,
+    s: number,
+    lat: number,
+    car: number,
+  ): void {
     const i = this.n++;
     this.x[i] = x;
     this.y[i] = y;
@@ -136,7 +146,14 @@ export class TrafficManager {
   private gapFront = Infinity;
   private gapFrontSpeed = 0;
 
-  reset(network: RoadNetwork, blocks: readonly BlockBuild[], blocked: ReadonlySet<Lane>, objects: readonly StaticObject[], density: number, rng: Rng): void {
+  reset(
+    network: RoadNetwork,
+    blocks: readonly BlockBuild[],
+    blocked: ReadonlySet<Lane>,
+    objects: readonly StaticObject[],
+    density: number,
+    rng: Rng,
+  ): void {
     this.network = network;
     this.rng = rng;
     this.objects = objects;
@@ -169,7 +186,8 @@ export class TrafficManager {
         car.s = s;
         this.cars.push(car);
       }
-      if (count > 0) this.pending.push({ block: block.index, entry: `${block.entry.from}>${block.entry.to}` });
+      if (count > 0)
+        this.pending.push({ block: block.index, entry: `${block.entry.from}>${block.entry.to}` });
     }
   }
 

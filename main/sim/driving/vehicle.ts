@@ -38,16 +38,62 @@ export const DEFAULT_VEHICLE: VehicleType = {
 };
 
 export const TRAFFIC_TYPES: readonly VehicleType[] = [
-  { name: 'S', length: 4.3, width: 1.7, lf: 1.385, lr: 1.11, maxSteerDeg: 50, engineForce: [350, 550], mass: 800, frictionSlip: 0.9 },
-  { name: 'M', length: 4.6, width: 1.85, lf: 1.285, lr: 1.203, maxSteerDeg: 45, engineForce: [650, 850], mass: 1200, frictionSlip: 0.75 },
-  { name: 'L', length: 4.87, width: 2.046, lf: 1.53, lr: 1.218, maxSteerDeg: 40, engineForce: [450, 650], mass: 1300, frictionSlip: 0.8 },
-  { name: 'XL', length: 5.74, width: 2.3, lf: 1.726, lr: 1.075, maxSteerDeg: 35, engineForce: [500, 700], mass: 1600, frictionSlip: 0.7 },
+  {
+    name: 'S',
+    length: 4.3,
+    width: 1.7,
+    lf: 1.385,
+    lr: 1.11,
+    maxSteerDeg: 50,
+    engineForce: [350, 550],
+    mass: 800,
+    frictionSlip: 0.9,
+  },
+  {
+    name: 'M',
+    length: 4.6,
+    width: 1.85,
+    lf: 1.285,
+    lr: 1.203,
+    maxSteerDeg: 45,
+    engineForce: [650, 850],
+    mass: 1200,
+    frictionSlip: 0.75,
+  },
+  {
+    name: 'L',
+    length: 4.87,
+    width: 2.046,
+    lf: 1.53,
+    lr: 1.218,
+    maxSteerDeg: 40,
+    engineForce: [450, 650],
+    mass: 1300,
+    frictionSlip: 0.8,
+  },
+  {
+    name: 'XL',
+    length: 5.74,
+    width: 2.3,
+    lf: 1.726,
+    lr: 1.075,
+    maxSteerDeg: 35,
+    engineForce: [500, 700],
+    mass: 1600,
+    frictionSlip: 0.7,
+  },
 ];
 
 /** Traffic draws S/M/L/XL with probabilities 0.2/0.3/0.3/0.2 (PGTrafficManager.random_vehicle_type). */
 export function randomTrafficType(rng: Rng): VehicleType {
   const u = rng.next();
-  return u < 0.2 ? TRAFFIC_TYPES[0] : u < 0.5 ? TRAFFIC_TYPES[1] : u < 0.8 ? TRAFFIC_TYPES[2] : TRAFFIC_TYPES[3];
+  return u < 0.2
+    ? TRAFFIC_TYPES[0]
+    : u < 0.5
+      ? TRAFFIC_TYPES[1]
+      : u < 0.8
+        ? TRAFFIC_TYPES[2]
+        : TRAFFIC_TYPES[3];
 }
 
 /** Constant rolling/drivetrain resistance while moving (m/s²); 0 → 80 km/h takes ≈ 8.2 s. */
@@ -82,7 +128,8 @@ export class Vehicle {
     this.lateralLimit = type.frictionSlip * GRAVITY;
     // 4 driven wheels at the static engine force (800 N for the default car): 2.9 m/s², plus the
     // resistance that is always subtracted, so the net full-throttle acceleration is ≈ 2.7 m/s².
-    this.engineAccel = engineAccel ?? (4 * ((type.engineForce[0] + type.engineForce[1]) / 2)) / type.mass + 0.1;
+    this.engineAccel =
+      engineAccel ?? (4 * ((type.engineForce[0] + type.engineForce[1]) / 2)) / type.mass + 0.1;
   }
 
   place(x: number, y: number, heading: number, speed: number): void {
