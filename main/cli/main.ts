@@ -3,6 +3,7 @@
 import { commandHelp, UsageError, type CommandSpec } from './args.ts';
 import { runTrain, trainCommand } from './commands/train.ts';
 import { runServe, serveCommand } from './commands/serve.ts';
+import { benchCommand, runBench } from './commands/bench.ts';
 
 interface Command {
   spec: CommandSpec;
@@ -12,6 +13,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   train: { spec: trainCommand, run: runTrain },
   serve: { spec: serveCommand, run: runServe },
+  bench: { spec: benchCommand, run: runBench },
 };
 
 function overview(): string {
@@ -41,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Commands with sub-commands (bench) show their own help after the sub-command word.
+  if (name !== 'bench' && (rest.includes('--help') || rest.includes('-h'))) {
     process.stdout.write(`${commandHelp(command.spec)}\n`);
     return 0;
   }
