@@ -115,7 +115,7 @@ export function App({ client, store }: AppProps) {
             {info ? `v${info.version} · ${info.host}` : ''}
           </span>
         </div>
-        <ModeBanner store={store} status={status.status} connected={connected} />
+        <ModeBanner store={store} status={status.status} connected={connected} engaged={engaged} />
         <div className="session-label">
           Session <span data-testid="session-id">{status.sessionId ?? '—'}</span>
           <span className={`session-status status-${status.status}`} data-testid="session-status">

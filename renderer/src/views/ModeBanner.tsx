@@ -19,22 +19,29 @@ const OFFLINE: Record<string, BannerState> = {
   failed: { key: 'failed', label: 'FAILED', color: '#c62828', ink: '#ffffff', hint: 'The session failed; see the message below.' },
 };
 
-export function bannerState(mode: ControlMode | null, status: SessionStatusName, connected: boolean): BannerState {
+/** Mode 'human' while this window's person is not holding the takeover: the simulated expert drives. */
+const EXPERT_HINT = 'The expert is driving. Hold Space to drive yourself.';
+
+export function bannerState(mode: ControlMode | null, status: SessionStatusName, connected: boolean, engagedHere = false): BannerState {
   if (!connected) return OFFLINE.disconnected;
   if (status === 'paused') return { key: 'paused', ...MODE_STYLES.paused };
-  if (status === 'running') return mode === null ? OFFLINE.starting : { key: mode, ...MODE_STYLES[mode] };
-  return OFFLINE[status] ?? OFFLINE.idle;
+  if (status !== 'running') return OFFLINE[status] ?? OFFLINE.idle;
+  if (mode === null) return OFFLINE.starting;
+  const style = { key: mode, ...MODE_STYLES[mode] };
+  return mode === 'human' && !engagedHere ? { ...style, hint: EXPERT_HINT } : style;
 }
 
 export interface ModeBannerProps {
   store: LiveStore;
   status: SessionStatusName;
   connected: boolean;
+  /** Whether the person at this window holds the takeover control. */
+  engaged: boolean;
 }
 
-export function ModeBanner({ store, status, connected }: ModeBannerProps) {
+export function ModeBanner({ store, status, connected, engaged }: ModeBannerProps) {
   const mode = useSyncExternalStore(store.subscribeMode, store.getMode);
-  const state = bannerState(mode, status, connected);
+  const state = bannerState(mode, status, connected, engaged);
   return (
     <div
       className={`mode-banner mode-${state.key}`}

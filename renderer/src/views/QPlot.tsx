@@ -13,6 +13,12 @@ export interface QPlotProps {
   windowSeconds?: number;
 }
 
+/** Just enough decimals to tell neighbouring ticks apart. */
+export function formatTicks(ticks: number[], increment: number): string[] {
+  const decimals = increment > 0 && Number.isFinite(increment) ? Math.min(6, Math.max(0, -Math.floor(Math.log10(increment) + 1e-9))) : 2;
+  return ticks.map((t) => t.toFixed(decimals));
+}
+
 const SHADE_ALPHA = { warmup: 0.16, help: 0.22, human: 0.22 } as const;
 
 function withAlpha(hex: string, alpha: number): string {
@@ -94,7 +100,7 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
       },
       axes: [
         { ...axis, values: (_u, ticks) => ticks.map((t) => `${Math.round(t)} s`) },
-        { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => (Math.abs(t) >= 100 ? t.toFixed(0) : Math.abs(t) >= 1 ? t.toFixed(1) : t.toFixed(2))) },
+        { ...axis, size: 60, values: (_u, ticks, _axis, _space, increment) => formatTicks(ticks, increment) },
       ],
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },

@@ -2,7 +2,7 @@
 // contract's own lists, and the form is checked with the contract's schema before it is sent.
 import { useState, type FormEvent } from 'react';
 import type { CoreClient, SessionStatus } from '../../../main/contract/api.ts';
-import { ENV_IDS, PACES, sessionConfigSchema, type SessionConfigInput } from '../../../main/contract/session-config.ts';
+import { BACKENDS, ENV_IDS, PACES, sessionConfigSchema, type SessionConfigInput } from '../../../main/contract/session-config.ts';
 
 export interface SessionControlsProps {
   client: CoreClient;
@@ -22,9 +22,20 @@ interface FormState {
   delta: string;
   pace: string;
   operator: string;
+  batchSize: string;
+  backend: string;
 }
 
-const DEFAULTS: FormState = { env: ENV_IDS[0], seed: '0', warmup: '200', delta: '0.05', pace: 'realtime', operator: '' };
+const DEFAULTS: FormState = {
+  env: ENV_IDS[0],
+  seed: '0',
+  warmup: '200',
+  delta: '0.05',
+  pace: 'realtime',
+  operator: '',
+  batchSize: String(sessionConfigSchema.shape.batchSize.parse(undefined)),
+  backend: 'auto',
+};
 
 function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || 'form'}: ${i.message}`).join('; ');
@@ -60,6 +71,8 @@ export function SessionControls({ client, status, connected, onStatus, onError, 
       warmup: Number(form.warmup),
       delta: Number(form.delta),
       operator: form.operator.trim(),
+      batchSize: Number(form.batchSize),
+      backend: form.backend as SessionConfigInput['backend'],
     };
     const checked = sessionConfigSchema.safeParse(input);
     if (!checked.success) {
@@ -112,6 +125,20 @@ export function SessionControls({ client, status, connected, onStatus, onError, 
         <label>
           Operator
           <input type="text" maxLength={200} value={form.operator} onChange={set('operator')} disabled={disabledForm} placeholder="name" data-testid="operator-input" />
+        </label>
+        <label>
+          Batch size
+          <input type="number" min={1} step={1} value={form.batchSize} onChange={set('batchSize')} disabled={disabledForm} data-testid="batch-size-input" />
+        </label>
+        <label>
+          Backend
+          <select value={form.backend} onChange={set('backend')} disabled={disabledForm} data-testid="backend-select">
+            {BACKENDS.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
         </label>
       </div>
       <div className="buttons">

@@ -104,3 +104,35 @@ export async function readHook<K extends keyof TestHook>(page: Page, probe: K): 
     return hook[name]() as ReturnType<TestHook[K]>;
   }, probe);
 }
+
+/**
+ * The little of the DOM that functions run in the page use. Test files are type-checked without the
+ * DOM library (they run in Node), so page-side code names what it touches through this type.
+ */
+export interface PageGlobals {
+  document: {
+    querySelector(selector: string): { textContent: string | null } | null;
+  };
+}
+
+/** Waits until the element with data-testid has exactly this text (trimmed). */
+export async function waitForText(page: Page, testId: string, text: string, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    ([id, wanted]) => (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === wanted,
+    [testId, text] as const,
+    { timeout: timeoutMs, polling: 50 },
+  );
+}
+
+/** How many distinct colours a sample of a canvas's pixels holds (1 = blank). */
+export async function canvasColourCount(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+    const canvas = (globalThis as unknown as { document: { querySelector(s: string): Canvas | null } }).document.querySelector(sel);
+    const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+    if (!data) return 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return colours.size;
+  }, selector);
+}
