@@ -7,8 +7,23 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import type { CommandName, CoreEvents, CoreHandler, CoreListener, EventName, HumanInput, ParsedRequest, SessionStatus } from '../contract/api.ts';
-import { startServer, generateToken, isLoopbackHost, ServerConfigError, type RunningServer } from './server.ts';
+import type {
+  CommandName,
+  CoreEvents,
+  CoreHandler,
+  CoreListener,
+  EventName,
+  HumanInput,
+  ParsedRequest,
+  SessionStatus,
+} from '../contract/api.ts';
+import {
+  startServer,
+  generateToken,
+  isLoopbackHost,
+  ServerConfigError,
+  type RunningServer,
+} from './server.ts';
 import { resolveRequestPath, StaticRootError } from './static.ts';
 
 const idleStatus: SessionStatus = {
@@ -106,7 +121,11 @@ async function connectClient(server: RunningServer, query = '', headers: Record<
     /** The first text message matching predicate, waiting for it. */
     async text(predicate: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
       let found: Record<string, unknown> | undefined;
-      await next(() => (found = texts.find((m) => predicate(m as Record<string, unknown>)) as Record<string, unknown> | undefined) !== undefined);
+      await next(
+        () =>
+          (found = texts.find((m) => predicate(m as Record<string, unknown>)) as
+            Record<string, unknown> | undefined) !== undefined,
+      );
       return found!;
     },
     async binary(count: number): Promise<void> {
@@ -141,11 +160,21 @@ function upgradeStatus(port: number, target: string, headers: Record<string, str
 }
 
 function get(port: number, target: string, method = 'GET', headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  }>((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path: target, method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -200,7 +229,9 @@ test('an unknown command is answered with an error and never reaches the core', 
 test('bad arguments are answered with an error naming the field and never reach the core', async (t) => {
   const h = await harness(t);
   const client = await connectClient(h.server);
-  client.ws.send(JSON.stringify({ type: 'call', id: 2, name: 'session.start', request: { seed: -4, pace: 'warp' } }));
+  client.ws.send(
+    JSON.stringify({ type: 'call', id: 2, name: 'session.start', request: { seed: -4, pace: 'warp' } }),
+  );
   client.ws.send(JSON.stringify({ type: 'call', id: 4, name: 'session.pause', request: { extra: true } }));
   const seed = await client.text((m) => m.id === 2);
   assert.equal(seed.ok, false);
@@ -227,15 +258,27 @@ test('malformed messages get an error reply, do not reach the core, and the conn
   client.ws.send(Buffer.from([1, 2, 3]));
   await client.text((m) => m.type === 'error' && /binary/.test(String(m.error)));
   // Bad input samples are dropped silently; a good one arrives.
-  client.ws.send(JSON.stringify({ type: 'input', sample: { t: 1, source: 'keyboard', steer: 5, throttle: 0, engaged: true } }));
+  client.ws.send(
+    JSON.stringify({
+      type: 'input',
+      sample: { t: 1, source: 'keyboard', steer: 5, throttle: 0, engaged: true },
+    }),
+  );
   client.ws.send(JSON.stringify({ type: 'input', sample: 'left' }));
   client.ws.send(JSON.stringify({ type: 'input' }));
-  client.ws.send(JSON.stringify({ type: 'input', sample: { t: 2, source: 'keyboard', steer: 0.5, throttle: -1, engaged: true } }));
+  client.ws.send(
+    JSON.stringify({
+      type: 'input',
+      sample: { t: 2, source: 'keyboard', steer: 0.5, throttle: -1, engaged: true },
+    }),
+  );
   client.ws.send(JSON.stringify({ type: 'call', id: 10, name: 'app.info', request: {} }));
   const ok = await client.text((m) => m.id === 10);
   assert.equal(ok.ok, true);
   assert.equal(h.core.calls.length, 1);
-  assert.deepEqual(h.core.inputs, [{ t: 2, source: 'keyboard', steer: 0.5, throttle: -1, discrete: null, engaged: true }]);
+  assert.deepEqual(h.core.inputs, [
+    { t: 2, source: 'keyboard', steer: 0.5, throttle: -1, discrete: null, engaged: true },
+  ]);
   await client.close();
 });
 
@@ -307,10 +350,16 @@ test('non-loopback binding without a token is refused in one sentence', async ()
   const core = new RecordingCore();
   await assert.rejects(startServer({ core, host: '0.0.0.0', port: 0, staticDir }), (error: Error) => {
     assert.ok(error instanceof ServerConfigError);
-    assert.equal(error.message, 'Binding browser mode to 0.0.0.0, which is not a loopback address, requires an access token.');
+    assert.equal(
+      error.message,
+      'Binding browser mode to 0.0.0.0, which is not a loopback address, requires an access token.',
+    );
     return true;
   });
-  await assert.rejects(startServer({ core, host: '0.0.0.0', port: 0, staticDir, token: 'short' }), /at least 16 characters/);
+  await assert.rejects(
+    startServer({ core, host: '0.0.0.0', port: 0, staticDir, token: 'short' }),
+    /at least 16 characters/,
+  );
   assert.equal(core.listeners.size, 0);
 });
 
@@ -429,5 +478,6 @@ test('close() ends open sockets and stops listening', async () => {
 
 test('loopback detection', () => {
   for (const h of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.1.2.3']) assert.ok(isLoopbackHost(h), h);
-  for (const h of ['0.0.0.0', '::', '192.168.1.4', 'example.org', '128.0.0.1']) assert.ok(!isLoopbackHost(h), h);
+  for (const h of ['0.0.0.0', '::', '192.168.1.4', 'example.org', '128.0.0.1'])
+    assert.ok(!isLoopbackHost(h), h);
 });

@@ -125,7 +125,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new ServerConfigError(`The access token must be at least ${MIN_TOKEN_LENGTH} characters long.`);
   }
   if (!loopback && token === undefined) {
-    throw new ServerConfigError(`Binding browser mode to ${host}, which is not a loopback address, requires an access token.`);
+    throw new ServerConfigError(
+      `Binding browser mode to ${host}, which is not a loopback address, requires an access token.`,
+    );
   }
   const root = resolveStaticRoot(options.staticDir);
   const core = options.core;
@@ -154,7 +156,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Browsers keep idle connections open; let close() end them promptly.
   http.keepAliveTimeout = 5_000;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INBOUND_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_INBOUND_BYTES,
+    perMessageDeflate: false,
+  });
 
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -344,9 +350,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     unsubscribe();
     wss.close();
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new ServerConfigError(`Port ${options.port} on ${host} is already in use.`);
-    if (code === 'EADDRNOTAVAIL') throw new ServerConfigError(`Cannot bind to ${host}: no such address on this machine.`);
-    if (code === 'EACCES') throw new ServerConfigError(`Not allowed to bind to port ${options.port} on ${host}.`);
+    if (code === 'EADDRINUSE')
+      throw new ServerConfigError(`Port ${options.port} on ${host} is already in use.`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new ServerConfigError(`Cannot bind to ${host}: no such address on this machine.`);
+    if (code === 'EACCES')
+      throw new ServerConfigError(`Not allowed to bind to port ${options.port} on ${host}.`);
     throw error;
   }
   http.on('error', () => {

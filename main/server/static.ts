@@ -41,12 +41,16 @@ export function resolveStaticRoot(staticDir: string): string {
   try {
     root = realpathSync(path.resolve(staticDir));
   } catch {
-    throw new StaticRootError(`The renderer is not built: ${path.resolve(staticDir)} does not exist; run \`npm run build\` first.`);
+    throw new StaticRootError(
+      `The renderer is not built: ${path.resolve(staticDir)} does not exist; run \`npm run build\` first.`,
+    );
   }
   try {
     if (!statSync(path.join(root, 'index.html')).isFile()) throw new Error('not a file');
   } catch {
-    throw new StaticRootError(`The renderer is not built: ${path.join(root, 'index.html')} is missing; run \`npm run build\` first.`);
+    throw new StaticRootError(
+      `The renderer is not built: ${path.join(root, 'index.html')} is missing; run \`npm run build\` first.`,
+    );
   }
   return root;
 }
@@ -72,7 +76,11 @@ export function resolveRequestPath(root: string, target: string): string | null 
 }
 
 function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...extra,
+  });
   res.end(text);
 }
 

@@ -32,5 +32,10 @@ createClient({ onWaiting: (message) => root.render(<Connecting message={message}
         <App client={client} store={store} />
       </StrictMode>,
     ),
-  (error: unknown) => root.render(<Connecting message={`Cannot connect to the workstation: ${error instanceof Error ? error.message : String(error)}`} />),
+  (error: unknown) =>
+    root.render(
+      <Connecting
+        message={`Cannot connect to the workstation: ${error instanceof Error ? error.message : String(error)}`}
+      />,
+    ),
 );

@@ -6,7 +6,12 @@ import { encodeFrame, type Frame } from '../../main/contract/frame.ts';
 import { NumericRing } from '../../renderer/src/state/ring-buffer.ts';
 import { LiveStore, PLOT_FIELDS } from '../../renderer/src/state/live-store.ts';
 import { buildPlotWindow } from '../../renderer/src/views/qplot-data.ts';
-import { interpolateFrames, interpolationAlpha, lerpAngle, MAX_INTERPOLATION_GAP_MS } from '../../renderer/src/views/interpolate.ts';
+import {
+  interpolateFrames,
+  interpolationAlpha,
+  lerpAngle,
+  MAX_INTERPOLATION_GAP_MS,
+} from '../../renderer/src/views/interpolate.ts';
 import { CENTRED, NO_KEYS, stepAxes, KEYBOARD_RATES } from '../../renderer/src/input/keyboard-axes.ts';
 import { modeCode } from '../../main/contract/modes.ts';
 
@@ -45,8 +50,14 @@ test('ring buffer keeps the newest records in order and overwrites the oldest', 
   assert.ok(Number.isNaN(ring.last('a')));
   for (let i = 1; i <= 5; i++) ring.push({ a: i, b: -i });
   assert.equal(ring.length, 3);
-  assert.deepEqual([0, 1, 2].map((i) => ring.get(i, 'a')), [3, 4, 5]);
-  assert.deepEqual([0, 1, 2].map((i) => ring.get(i, 'b')), [-3, -4, -5]);
+  assert.deepEqual(
+    [0, 1, 2].map((i) => ring.get(i, 'a')),
+    [3, 4, 5],
+  );
+  assert.deepEqual(
+    [0, 1, 2].map((i) => ring.get(i, 'b')),
+    [-3, -4, -5],
+  );
   assert.equal(ring.last('a'), 5);
   assert.ok(Number.isNaN(ring.get(3, 'a')));
   assert.equal(ring.lowerBound('a', 4), 1);
@@ -61,11 +72,28 @@ test('ring buffer keeps the newest records in order and overwrites the oldest', 
 
 test('the plot window keeps the last 30 s, nulls undefined values, and finds spans and help requests', () => {
   const ring = new NumericRing(4096, PLOT_FIELDS);
-  const modes = ['warmup', 'warmup', 'robot', 'robot', 'human', 'human', 'robot', 'help', 'human', 'robot'] as const;
+  const modes = [
+    'warmup',
+    'warmup',
+    'robot',
+    'robot',
+    'human',
+    'human',
+    'robot',
+    'help',
+    'human',
+    'robot',
+  ] as const;
   // 40 s of decisions at 10 Hz; the first 100 fall outside a 30 s window.
   for (let i = 0; i < 400; i++) {
     const mode = i < 100 ? 'robot' : modes[Math.min(modes.length - 1, Math.floor((i - 100) / 30))];
-    ring.push({ t: i / 10, q: mode === 'warmup' ? Number.NaN : i, threshold: mode === 'warmup' ? Number.NaN : 1, mode: modeCode(mode), help: i === 310 ? 1 : 0 });
+    ring.push({
+      t: i / 10,
+      q: mode === 'warmup' ? Number.NaN : i,
+      threshold: mode === 'warmup' ? Number.NaN : 1,
+      mode: modeCode(mode),
+      help: i === 310 ? 1 : 0,
+    });
   }
   const view = buildPlotWindow(ring, 30);
   assert.equal(view.x[0], 9.9);
@@ -92,12 +120,32 @@ test('interpolation moves from the previous frame to the latest over one frame i
   assert.equal(interpolationAlpha(0, 100, 150), 0.5);
   assert.equal(interpolationAlpha(0, 100, 400), 1);
   assert.equal(interpolationAlpha(100, 100, 150), 1, 'no interval: show the latest');
-  assert.equal(interpolationAlpha(0, MAX_INTERPOLATION_GAP_MS + 1, MAX_INTERPOLATION_GAP_MS + 2), 1, 'after a stall: snap');
+  assert.equal(
+    interpolationAlpha(0, MAX_INTERPOLATION_GAP_MS + 1, MAX_INTERPOLATION_GAP_MS + 2),
+    1,
+    'after a stall: snap',
+  );
   assert.ok(Math.abs(lerpAngle(3.0, -3.0, 0.5) - Math.PI) < 0.01, 'the short way across ±π');
   assert.ok(Math.abs(lerpAngle(0.1, -0.1, 0.5)) < 1e-12);
 
-  const a = { frame: frame({ egoX: 0, egoY: 0, egoHeading: 0, actors: [{ kind: 'vehicle', x: 10, y: 0, heading: 0, length: 4, width: 2, state: 0 }] }), at: 1000 };
-  const b = { frame: frame({ egoX: 2, egoY: 4, egoHeading: 0.2, actors: [{ kind: 'vehicle', x: 12, y: 0, heading: 0, length: 4, width: 2, state: 0 }] }), at: 1100 };
+  const a = {
+    frame: frame({
+      egoX: 0,
+      egoY: 0,
+      egoHeading: 0,
+      actors: [{ kind: 'vehicle', x: 10, y: 0, heading: 0, length: 4, width: 2, state: 0 }],
+    }),
+    at: 1000,
+  };
+  const b = {
+    frame: frame({
+      egoX: 2,
+      egoY: 4,
+      egoHeading: 0.2,
+      actors: [{ kind: 'vehicle', x: 12, y: 0, heading: 0, length: 4, width: 2, state: 0 }],
+    }),
+    at: 1100,
+  };
   const mid = interpolateFrames(a, b, 1150);
   assert.equal(mid.alpha, 0.5);
   assert.deepEqual([mid.ego.x, mid.ego.y], [1, 2]);
@@ -123,11 +171,24 @@ test('keyboard axes ramp toward full lock, return to centre faster, and brake fr
   axes = stepAxes(axes, { ...NO_KEYS, right: true }, 1000);
   assert.ok(axes.steer < 0);
   axes = stepAxes({ steer: 0, throttle: 0.8 }, { ...NO_KEYS, down: true }, 100);
-  assert.ok(Math.abs(axes.throttle + KEYBOARD_RATES.throttlePerSecond * 0.1) < 1e-12, 'switching to the brake starts from zero');
-  assert.equal(stepAxes({ steer: 0, throttle: 1 }, NO_KEYS, 16).throttle, 0, 'releasing the pedal key cuts it');
-  assert.deepEqual(stepAxes(CENTRED, { left: true, right: true, up: true, down: true }, 100), { steer: 0, throttle: 0 });
+  assert.ok(
+    Math.abs(axes.throttle + KEYBOARD_RATES.throttlePerSecond * 0.1) < 1e-12,
+    'switching to the brake starts from zero',
+  );
+  assert.equal(
+    stepAxes({ steer: 0, throttle: 1 }, NO_KEYS, 16).throttle,
+    0,
+    'releasing the pedal key cuts it',
+  );
+  assert.deepEqual(stepAxes(CENTRED, { left: true, right: true, up: true, down: true }, 100), {
+    steer: 0,
+    throttle: 0,
+  });
   // A long stall does not jump the wheel further than a quarter second of ramp.
-  assert.ok(stepAxes(CENTRED, { ...NO_KEYS, left: true }, 10_000).steer <= KEYBOARD_RATES.steerPerSecond * 0.25 + 1e-12);
+  assert.ok(
+    stepAxes(CENTRED, { ...NO_KEYS, left: true }, 10_000).steer <=
+      KEYBOARD_RATES.steerPerSecond * 0.25 + 1e-12,
+  );
 });
 
 test('the live store decodes frames, keeps a continuous clock across episodes, and resets per session', () => {
@@ -142,7 +203,10 @@ test('the live store decodes frames, keeps a continuous clock across episodes, a
   // A new episode restarts simTime; the plot clock keeps going.
   store.pushFrame(encodeFrame(frame({ step: 3, episode: 1, simTime: 0.1, egoX: 100 })), 300);
   const times = [0, 1, 2, 3].map((i) => store.plot.get(i, 't'));
-  assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]), `monotonic: ${times}`);
+  assert.ok(
+    times.every((t, i) => i === 0 || t > times[i - 1]),
+    `monotonic: ${times}`,
+  );
   assert.equal(store.trail.length, 1, 'the trail restarts with the episode');
   assert.equal(store.previous?.frame.step, 2);
   assert.equal(store.latest?.frame.egoX, 100);
@@ -151,7 +215,19 @@ test('the live store decodes frames, keeps a continuous clock across episodes, a
   assert.equal(store.framesRejected, 1);
   assert.equal(store.framesReceived, 4);
 
-  store.setScene({ sessionId: 1, episode: 1, seed: 0, scene: { kind: 'grid', width: 1, height: 1, cells: [1], colors: [0], bounds: { minX: 0, minY: 0, maxX: 1, maxY: 1 } } });
+  store.setScene({
+    sessionId: 1,
+    episode: 1,
+    seed: 0,
+    scene: {
+      kind: 'grid',
+      width: 1,
+      height: 1,
+      cells: [1],
+      colors: [0],
+      bounds: { minX: 0, minY: 0, maxX: 1, maxY: 1 },
+    },
+  });
   store.setSession(1);
   assert.notEqual(store.scene, null, 'the scene of the session being shown stays');
   store.setSession(2);

@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, generateToken, type RunningServer } from '../../main/server/index.ts';
 import { FakeCore } from './helpers/fake-core.ts';
-import { canvasColourCount, chromiumSkipReason, launchChromium, openPage, readHook, screenshot, waitForCount, waitForMode, waitForText } from './helpers/browser.ts';
+import {
+  canvasColourCount,
+  chromiumSkipReason,
+  launchChromium,
+  openPage,
+  readHook,
+  screenshot,
+  waitForCount,
+  waitForMode,
+  waitForText,
+} from './helpers/browser.ts';
 import { ensureRendererBuilt } from './helpers/browser-mode.ts';
 import { RENDERER_DIST } from './helpers/paths.ts';
 
@@ -25,15 +35,41 @@ after(async () => {
 
 /** Everything the operator needs is on screen without scrolling. */
 async function assertOnScreen(page: Page, viewport: { width: number; height: number }): Promise<void> {
-  for (const id of ['mode-banner', 'qplot', 'topdown', 'start-button', 'pause-button', 'stop-button', 'takeover-count', 'step-count', 'session-id', 'message-line']) {
+  for (const id of [
+    'mode-banner',
+    'qplot',
+    'topdown',
+    'start-button',
+    'pause-button',
+    'stop-button',
+    'takeover-count',
+    'step-count',
+    'session-id',
+    'message-line',
+  ]) {
     const box = await page.getByTestId(id).boundingBox();
-    assert.ok(box !== null && box.x >= 0 && box.y >= 0 && box.y + box.height <= viewport.height && box.x + box.width <= viewport.width, `${id} is on screen: ${JSON.stringify(box)}`);
+    assert.ok(
+      box !== null &&
+        box.x >= 0 &&
+        box.y >= 0 &&
+        box.y + box.height <= viewport.height &&
+        box.x + box.width <= viewport.width,
+      `${id} is on screen: ${JSON.stringify(box)}`,
+    );
   }
 }
 
-async function serve(t: { after(fn: () => unknown): void }, options: { token?: string; port?: number; core?: FakeCore } = {}): Promise<{ core: FakeCore; server: RunningServer }> {
+async function serve(
+  t: { after(fn: () => unknown): void },
+  options: { token?: string; port?: number; core?: FakeCore } = {},
+): Promise<{ core: FakeCore; server: RunningServer }> {
   const core = options.core ?? new FakeCore();
-  const server = await startServer({ core, port: options.port ?? 0, staticDir: RENDERER_DIST, token: options.token });
+  const server = await startServer({
+    core,
+    port: options.port ?? 0,
+    staticDir: RENDERER_DIST,
+    token: options.token,
+  });
   t.after(async () => {
     await server.close();
     core.close();
@@ -41,82 +77,102 @@ async function serve(t: { after(fn: () => unknown): void }, options: { token?: s
   return { core, server };
 }
 
-test('views come alive: banner, counters, Q plot and top-down view follow the session', { skip }, async (t) => {
-  const { core, server } = await serve(t);
-  const { page, errors, context } = await openPage(browser, server.url);
-  t.after(() => context.close());
-  await page.getByTestId('start-button').waitFor();
-  assert.equal(await page.getByTestId('mode-banner').getAttribute('data-mode'), 'idle');
-  assert.equal(await page.getByTestId('session-id').textContent(), '—');
-  assert.equal(await page.getByTestId('pause-button').isDisabled(), true);
-  assert.equal(await page.getByTestId('stop-button').isDisabled(), true);
+test(
+  'views come alive: banner, counters, Q plot and top-down view follow the session',
+  { skip },
+  async (t) => {
+    const { core, server } = await serve(t);
+    const { page, errors, context } = await openPage(browser, server.url);
+    t.after(() => context.close());
+    await page.getByTestId('start-button').waitFor();
+    assert.equal(await page.getByTestId('mode-banner').getAttribute('data-mode'), 'idle');
+    assert.equal(await page.getByTestId('session-id').textContent(), '—');
+    assert.equal(await page.getByTestId('pause-button').isDisabled(), true);
+    assert.equal(await page.getByTestId('stop-button').isDisabled(), true);
 
-  await page.getByTestId('warmup-input').fill('15');
-  await page.getByTestId('operator-input').fill('ui test');
-  await page.getByTestId('start-button').click();
-  await waitForText(page, 'session-id', '1');
-  await page.waitForSelector('[data-testid="mode-banner"][data-mode="warmup"]');
-  assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /WARM-UP/);
-  await waitForMode(page, ['robot']);
-  assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /ROBOT/);
-  await waitForCount(page, 'qPoints', 10);
-  await waitForCount(page, 'topDownDraws', 10);
-  // Warm-up points have no Q: the plot holds them but draws no Q value for them.
-  assert.ok((await readHook(page, 'plotPoints')) > (await readHook(page, 'qPoints')));
-  assert.ok(Number(await page.getByTestId('step-count').textContent()) >= 15);
-  assert.equal(await page.getByTestId('start-button').isDisabled(), true);
+    await page.getByTestId('warmup-input').fill('15');
+    await page.getByTestId('operator-input').fill('ui test');
+    await page.getByTestId('start-button').click();
+    await waitForText(page, 'session-id', '1');
+    await page.waitForSelector('[data-testid="mode-banner"][data-mode="warmup"]');
+    assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /WARM-UP/);
+    await waitForMode(page, ['robot']);
+    assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /ROBOT/);
+    await waitForCount(page, 'qPoints', 10);
+    await waitForCount(page, 'topDownDraws', 10);
+    // Warm-up points have no Q: the plot holds them but draws no Q value for them.
+    assert.ok((await readHook(page, 'plotPoints')) > (await readHook(page, 'qPoints')));
+    assert.ok(Number(await page.getByTestId('step-count').textContent()) >= 15);
+    assert.equal(await page.getByTestId('start-button').isDisabled(), true);
 
-  // The top-down canvas really drew something other than its background.
-  const painted = await canvasColourCount(page, '[data-testid="topdown"] canvas');
-  assert.ok(painted > 3, `top-down view shows ${painted} colours`);
-  assert.deepEqual(core.calls.filter((c) => c === 'session.start'), ['session.start']);
-  await assertOnScreen(page, { width: 1280, height: 720 });
-  assert.deepEqual(errors, []);
-});
+    // The top-down canvas really drew something other than its background.
+    const painted = await canvasColourCount(page, '[data-testid="topdown"] canvas');
+    assert.ok(painted > 3, `top-down view shows ${painted} colours`);
+    assert.deepEqual(
+      core.calls.filter((c) => c === 'session.start'),
+      ['session.start'],
+    );
+    await assertOnScreen(page, { width: 1280, height: 720 });
+    assert.deepEqual(errors, []);
+  },
+);
 
-test('holding Space sends engaged samples with the arrow keys, and releasing sends engaged = false', { skip }, async (t) => {
-  const { core, server } = await serve(t);
-  const { page, errors, context } = await openPage(browser, server.url);
-  t.after(() => context.close());
-  await page.getByTestId('warmup-input').fill('10');
-  await page.getByTestId('start-button').click();
-  await waitForMode(page, ['robot']);
+test(
+  'holding Space sends engaged samples with the arrow keys, and releasing sends engaged = false',
+  { skip },
+  async (t) => {
+    const { core, server } = await serve(t);
+    const { page, errors, context } = await openPage(browser, server.url);
+    t.after(() => context.close());
+    await page.getByTestId('warmup-input').fill('10');
+    await page.getByTestId('start-button').click();
+    await waitForMode(page, ['robot']);
 
-  await page.keyboard.down('Space');
-  await page.keyboard.down('ArrowLeft');
-  await waitForMode(page, ['human']);
-  await page.waitForSelector('[data-testid="mode-banner"][data-mode="human"]');
-  assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /HUMAN.*You are driving/);
-  assert.equal(await readHook(page, 'takeoverEngaged'), true);
-  await page.waitForTimeout(500);
-  await page.keyboard.up('ArrowLeft');
-  await page.keyboard.down('ArrowDown');
-  await page.waitForTimeout(300);
-  await page.keyboard.up('ArrowDown');
-  await page.keyboard.up('Space');
-  await waitForMode(page, ['robot', 'help']);
+    await page.keyboard.down('Space');
+    await page.keyboard.down('ArrowLeft');
+    await waitForMode(page, ['human']);
+    await page.waitForSelector('[data-testid="mode-banner"][data-mode="human"]');
+    assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /HUMAN.*You are driving/);
+    assert.equal(await readHook(page, 'takeoverEngaged'), true);
+    await page.waitForTimeout(500);
+    await page.keyboard.up('ArrowLeft');
+    await page.keyboard.down('ArrowDown');
+    await page.waitForTimeout(300);
+    await page.keyboard.up('ArrowDown');
+    await page.keyboard.up('Space');
+    await waitForMode(page, ['robot', 'help']);
 
-  const engaged = core.inputs.filter((s) => s.engaged);
-  assert.ok(engaged.length >= 10, `only ${engaged.length} engaged samples`);
-  assert.ok(engaged.every((s) => s.source === 'keyboard' && s.discrete === null));
-  assert.ok(engaged.some((s) => s.steer > 0.5), 'ArrowLeft steers left (+steer)');
-  assert.ok(engaged.some((s) => s.throttle < -0.5), 'ArrowDown brakes (−throttle)');
-  assert.ok(engaged.every((s, i) => i === 0 || s.t >= engaged[i - 1].t), 'timestamps never go back');
-  const last = core.inputs.at(-1)!;
-  assert.equal(last.engaged, false, 'the last sample releases the takeover');
-  assert.ok(Number(await page.getByTestId('takeover-count').textContent()) >= 1);
+    const engaged = core.inputs.filter((s) => s.engaged);
+    assert.ok(engaged.length >= 10, `only ${engaged.length} engaged samples`);
+    assert.ok(engaged.every((s) => s.source === 'keyboard' && s.discrete === null));
+    assert.ok(
+      engaged.some((s) => s.steer > 0.5),
+      'ArrowLeft steers left (+steer)',
+    );
+    assert.ok(
+      engaged.some((s) => s.throttle < -0.5),
+      'ArrowDown brakes (−throttle)',
+    );
+    assert.ok(
+      engaged.every((s, i) => i === 0 || s.t >= engaged[i - 1].t),
+      'timestamps never go back',
+    );
+    const last = core.inputs.at(-1)!;
+    assert.equal(last.engaged, false, 'the last sample releases the takeover');
+    assert.ok(Number(await page.getByTestId('takeover-count').textContent()) >= 1);
 
-  // Keys typed into the form are the form's: Space in the operator field does not take over.
-  const before = core.inputs.length;
-  await page.getByTestId('stop-button').click();
-  await waitForText(page, 'session-status', 'finished');
-  await page.getByTestId('operator-input').click();
-  await page.keyboard.down('Space');
-  await page.keyboard.up('Space');
-  assert.equal(core.inputs.length, before);
-  assert.equal(await page.getByTestId('operator-input').inputValue(), ' ');
-  assert.deepEqual(errors, []);
-});
+    // Keys typed into the form are the form's: Space in the operator field does not take over.
+    const before = core.inputs.length;
+    await page.getByTestId('stop-button').click();
+    await waitForText(page, 'session-status', 'finished');
+    await page.getByTestId('operator-input').click();
+    await page.keyboard.down('Space');
+    await page.keyboard.up('Space');
+    assert.equal(core.inputs.length, before);
+    assert.equal(await page.getByTestId('operator-input').inputValue(), ' ');
+    assert.deepEqual(errors, []);
+  },
+);
 
 test('pause, resume and stop drive the session and the banner', { skip }, async (t) => {
   const { server } = await serve(t);
@@ -179,19 +235,23 @@ test('losing the server shows DISCONNECTED, and the page reconnects and catches 
   );
 });
 
-test('with a token the page connects with it, and without it the UI stays on the connecting screen', { skip }, async (t) => {
-  const token = generateToken();
-  const { server } = await serve(t, { token });
-  const good = await openPage(browser, server.url);
-  t.after(() => good.context.close());
-  await good.page.getByTestId('start-button').waitFor();
-  const bare = await openPage(browser, server.url.replace(/\?token=.*/, ''));
-  t.after(() => bare.context.close());
-  await bare.page.waitForSelector('[data-testid="connecting"]:has-text("Cannot reach the workstation")');
-  assert.equal(await bare.page.getByTestId('start-button').count(), 0);
-  const shownUrl = (await bare.page.getByTestId('connecting').textContent()) ?? '';
-  assert.ok(!shownUrl.includes(token));
-});
+test(
+  'with a token the page connects with it, and without it the UI stays on the connecting screen',
+  { skip },
+  async (t) => {
+    const token = generateToken();
+    const { server } = await serve(t, { token });
+    const good = await openPage(browser, server.url);
+    t.after(() => good.context.close());
+    await good.page.getByTestId('start-button').waitFor();
+    const bare = await openPage(browser, server.url.replace(/\?token=.*/, ''));
+    t.after(() => bare.context.close());
+    await bare.page.waitForSelector('[data-testid="connecting"]:has-text("Cannot reach the workstation")');
+    assert.equal(await bare.page.getByTestId('start-button').count(), 0);
+    const shownUrl = (await bare.page.getByTestId('connecting').textContent()) ?? '';
+    assert.ok(!shownUrl.includes(token));
+  },
+);
 
 test('readable at 1920×1080', { skip }, async (t) => {
   const { server } = await serve(t);

@@ -7,7 +7,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { Workstation } from '../../main/session/workstation.ts';
-import { chromiumSkipReason, launchChromium, openPage, readHook, screenshot, waitForCount, waitForMode, waitForText } from './helpers/browser.ts';
+import {
+  chromiumSkipReason,
+  launchChromium,
+  openPage,
+  readHook,
+  screenshot,
+  waitForCount,
+  waitForMode,
+  waitForText,
+} from './helpers/browser.ts';
 import { serveBrowserMode, tempDir } from './helpers/browser-mode.ts';
 
 // Generous: the learner's first fit runs when warm-up ends, and CI machines are slow. These are
@@ -34,7 +43,11 @@ interface StepRow {
 function humanTakeovers(dbPath: string): TakeoverRow[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare(`SELECT id, session_id, start_step, end_step, "trigger", handback FROM takeovers WHERE "trigger" = 'human' ORDER BY id`).all() as TakeoverRow[];
+    return db
+      .prepare(
+        `SELECT id, session_id, start_step, end_step, "trigger", handback FROM takeovers WHERE "trigger" = 'human' ORDER BY id`,
+      )
+      .all() as TakeoverRow[];
   } finally {
     db.close();
   }
@@ -56,76 +69,100 @@ async function takeOver(page: Page, screenshotName: string | null): Promise<void
   assert.equal(await readHook(page, 'takeoverEngaged'), false);
 }
 
-test('browser mode: start a session, take over with the keyboard, find the takeover in SQLite', { skip: chromiumSkipReason(), timeout: 600_000 }, async (t) => {
-  const tmp = tempDir('aim-browser-e2e-');
-  t.after(() => tmp.remove());
-  const dbPath = path.join(tmp.dir, 'aim.db');
-  const core = Workstation.open({ dbPath, host: 'browser' });
-  let coreClosed = false;
-  t.after(async () => {
-    if (!coreClosed) await core.close();
-  });
-  const server = await serveBrowserMode(core);
-  t.after(() => server.close());
-  const browser = await launchChromium();
-  t.after(() => browser.close());
+test(
+  'browser mode: start a session, take over with the keyboard, find the takeover in SQLite',
+  { skip: chromiumSkipReason(), timeout: 600_000 },
+  async (t) => {
+    const tmp = tempDir('aim-browser-e2e-');
+    t.after(() => tmp.remove());
+    const dbPath = path.join(tmp.dir, 'aim.db');
+    const core = Workstation.open({ dbPath, host: 'browser' });
+    let coreClosed = false;
+    t.after(async () => {
+      if (!coreClosed) await core.close();
+    });
+    const server = await serveBrowserMode(core);
+    t.after(() => server.close());
+    const browser = await launchChromium();
+    t.after(() => browser.close());
 
-  const { page, errors } = await openPage(browser, server.url);
-  await page.getByTestId('start-button').waitFor();
-  await page.getByTestId('env-select').selectOption('toy');
-  await page.getByTestId('pace-select').selectOption('realtime');
-  await page.getByTestId('warmup-input').fill('30');
-  await page.getByTestId('batch-size-input').fill('32');
-  await page.getByTestId('delta-input').fill('0.02');
-  await page.getByTestId('operator-input').fill('e2e');
-  await page.getByTestId('start-button').click();
+    const { page, errors } = await openPage(browser, server.url);
+    await page.getByTestId('start-button').waitFor();
+    await page.getByTestId('env-select').selectOption('toy');
+    await page.getByTestId('pace-select').selectOption('realtime');
+    await page.getByTestId('warmup-input').fill('30');
+    await page.getByTestId('batch-size-input').fill('32');
+    await page.getByTestId('delta-input').fill('0.02');
+    await page.getByTestId('operator-input').fill('e2e');
+    await page.getByTestId('start-button').click();
 
-  await waitForText(page, 'session-status', 'running', WAIT_MS);
-  const sessionId = Number(await page.getByTestId('session-id').textContent());
-  assert.ok(Number.isInteger(sessionId) && sessionId > 0, `session id shown: ${sessionId}`);
-  await waitForCount(page, 'qPoints', 5, FIRST_Q_TIMEOUT_MS);
-  assert.ok((await readHook(page, 'topDownDraws')) > 0, 'the top-down view drew the scene');
+    await waitForText(page, 'session-status', 'running', WAIT_MS);
+    const sessionId = Number(await page.getByTestId('session-id').textContent());
+    assert.ok(Number.isInteger(sessionId) && sessionId > 0, `session id shown: ${sessionId}`);
+    await waitForCount(page, 'qPoints', 5, FIRST_Q_TIMEOUT_MS);
+    assert.ok((await readHook(page, 'topDownDraws')) > 0, 'the top-down view drew the scene');
 
-  // The gate may ask for help at the very moment Space goes down; that takeover is then the
-  // robot's. Try again until one is the person's own (almost always the first time).
-  let found: TakeoverRow[] = [];
-  for (let attempt = 1; attempt <= 4 && found.length === 0; attempt++) {
-    await takeOver(page, attempt === 1 ? 'browser-takeover' : null);
-    // The takeover row is written when control comes back; wait for the robot again.
-    await waitForMode(page, ['robot'], WAIT_MS);
-    await waitForCount(page, 'frames', (await readHook(page, 'frames')) + 3, WAIT_MS);
-    found = humanTakeovers(dbPath);
-  }
-
-  await page.getByTestId('stop-button').click();
-  await waitForText(page, 'session-status', 'finished', WAIT_MS);
-  await page.waitForSelector('[data-testid="mode-banner"][data-mode="finished"]');
-  assert.deepEqual(errors, [], 'no console errors in the page');
-
-  await browser.close();
-  await server.close();
-  await core.close();
-  coreClosed = true;
-
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    const takeovers = db.prepare(`SELECT id, session_id, start_step, end_step, "trigger", handback FROM takeovers WHERE session_id = ? AND "trigger" = 'human' ORDER BY id`).all(sessionId) as TakeoverRow[];
-    assert.ok(takeovers.length >= 1, 'a takeover triggered by the person was recorded');
-    const takeover = takeovers[0];
-    assert.ok(takeover.end_step >= takeover.start_step);
-    assert.ok(['release', 'episode-end'].includes(takeover.handback), `hand-back reason ${takeover.handback}`);
-    const steps = db.prepare('SELECT step, mode, human_0, human_1 FROM steps WHERE session_id = ? AND step BETWEEN ? AND ? ORDER BY step').all(sessionId, takeover.start_step, takeover.end_step) as StepRow[];
-    assert.equal(steps.length, takeover.end_step - takeover.start_step + 1, 'every step of the span is recorded');
-    for (const step of steps) {
-      assert.equal(step.mode, 'human', `step ${step.step} is the person's`);
-      assert.notEqual(step.human_0, null, `step ${step.step} has the person's steering`);
-      assert.notEqual(step.human_1, null, `step ${step.step} has the person's throttle`);
+    // The gate may ask for help at the very moment Space goes down; that takeover is then the
+    // robot's. Try again until one is the person's own (almost always the first time).
+    let found: TakeoverRow[] = [];
+    for (let attempt = 1; attempt <= 4 && found.length === 0; attempt++) {
+      await takeOver(page, attempt === 1 ? 'browser-takeover' : null);
+      // The takeover row is written when control comes back; wait for the robot again.
+      await waitForMode(page, ['robot'], WAIT_MS);
+      await waitForCount(page, 'frames', (await readHook(page, 'frames')) + 3, WAIT_MS);
+      found = humanTakeovers(dbPath);
     }
-    // ArrowLeft is +steer (left): some step of the span carries it.
-    assert.ok(steps.some((s) => (s.human_0 ?? 0) > 0), 'the held arrow key reached the recorded steering');
-    const session = db.prepare('SELECT status, operator, host FROM sessions WHERE id = ?').get(sessionId) as { status: string; operator: string; host: string };
-    assert.deepEqual(session, { status: 'finished', operator: 'e2e', host: 'browser' });
-  } finally {
-    db.close();
-  }
-});
+
+    await page.getByTestId('stop-button').click();
+    await waitForText(page, 'session-status', 'finished', WAIT_MS);
+    await page.waitForSelector('[data-testid="mode-banner"][data-mode="finished"]');
+    assert.deepEqual(errors, [], 'no console errors in the page');
+
+    await browser.close();
+    await server.close();
+    await core.close();
+    coreClosed = true;
+
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      const takeovers = db
+        .prepare(
+          `SELECT id, session_id, start_step, end_step, "trigger", handback FROM takeovers WHERE session_id = ? AND "trigger" = 'human' ORDER BY id`,
+        )
+        .all(sessionId) as TakeoverRow[];
+      assert.ok(takeovers.length >= 1, 'a takeover triggered by the person was recorded');
+      const takeover = takeovers[0];
+      assert.ok(takeover.end_step >= takeover.start_step);
+      assert.ok(
+        ['release', 'episode-end'].includes(takeover.handback),
+        `hand-back reason ${takeover.handback}`,
+      );
+      const steps = db
+        .prepare(
+          'SELECT step, mode, human_0, human_1 FROM steps WHERE session_id = ? AND step BETWEEN ? AND ? ORDER BY step',
+        )
+        .all(sessionId, takeover.start_step, takeover.end_step) as StepRow[];
+      assert.equal(
+        steps.length,
+        takeover.end_step - takeover.start_step + 1,
+        'every step of the span is recorded',
+      );
+      for (const step of steps) {
+        assert.equal(step.mode, 'human', `step ${step.step} is the person's`);
+        assert.notEqual(step.human_0, null, `step ${step.step} has the person's steering`);
+        assert.notEqual(step.human_1, null, `step ${step.step} has the person's throttle`);
+      }
+      // ArrowLeft is +steer (left): some step of the span carries it.
+      assert.ok(
+        steps.some((s) => (s.human_0 ?? 0) > 0),
+        'the held arrow key reached the recorded steering',
+      );
+      const session = db
+        .prepare('SELECT status, operator, host FROM sessions WHERE id = ?')
+        .get(sessionId) as { status: string; operator: string; host: string };
+      assert.deepEqual(session, { status: 'finished', operator: 'e2e', host: 'browser' });
+    } finally {
+      db.close();
+    }
+  },
+);

@@ -28,7 +28,17 @@ test('aim --help lists the commands, and every command documents its flags', () 
   assert.match(overview.stdout, /serve/);
   const train = aim('train', '--help');
   assert.equal(train.code, 0);
-  for (const flag of ['--env', '--method', '--steps', '--seed', '--db', '--json', '--warmup', '--delta', '--backend']) {
+  for (const flag of [
+    '--env',
+    '--method',
+    '--steps',
+    '--seed',
+    '--db',
+    '--json',
+    '--warmup',
+    '--delta',
+    '--backend',
+  ]) {
     assert.ok(train.stdout.includes(flag), `train --help mentions ${flag}`);
   }
   assert.match(aim('serve', '--help').stdout, /--token/);
@@ -56,7 +66,22 @@ test('unknown commands, flags and values end with one clear line and a non-zero 
 test('aim train --json runs a session, prints a JSON summary last and records it', () => {
   const dir = tempDir();
   const db = path.join(dir, 'train.db');
-  const result = aim('train', '--env', 'toy', '--steps', '60', '--warmup', '20', '--batch-size', '16', '--seed', '1', '--db', db, '--json');
+  const result = aim(
+    'train',
+    '--env',
+    'toy',
+    '--steps',
+    '60',
+    '--warmup',
+    '20',
+    '--batch-size',
+    '16',
+    '--seed',
+    '1',
+    '--db',
+    db,
+    '--json',
+  );
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);
@@ -66,11 +91,24 @@ test('aim train --json runs a session, prints a JSON summary last and records it
   assert.ok(['tfjs-node', 'wasm', 'cpu'].includes(summary.backend));
   assert.equal(typeof summary.wallSeconds, 'number');
   const sqlite = new Database(db, { readonly: true });
-  const session = sqlite.prepare('select * from sessions where id = ?').get(summary.sessionId) as Record<string, unknown>;
+  const session = sqlite.prepare('select * from sessions where id = ?').get(summary.sessionId) as Record<
+    string,
+    unknown
+  >;
   assert.equal(session.status, 'finished');
   assert.equal(session.backend, summary.backend);
-  assert.equal((sqlite.prepare('select count(*) n from steps where session_id = ?').get(summary.sessionId) as { n: number }).n, 60);
-  assert.ok((sqlite.prepare("select count(*) n from takeovers where trigger = 'warmup'").get() as { n: number }).n >= 1);
+  assert.equal(
+    (
+      sqlite.prepare('select count(*) n from steps where session_id = ?').get(summary.sessionId) as {
+        n: number;
+      }
+    ).n,
+    60,
+  );
+  assert.ok(
+    (sqlite.prepare("select count(*) n from takeovers where trigger = 'warmup'").get() as { n: number }).n >=
+      1,
+  );
   sqlite.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -78,10 +116,15 @@ test('aim train --json runs a session, prints a JSON summary last and records it
 test('a database from a newer schema is refused by the CLI and left byte-for-byte untouched', () => {
   const dir = tempDir();
   const file = path.join(dir, 'newer.db');
-  assert.equal(aim('train', '--steps', '1', '--warmup', '10', '--db', file, '--json', '--batch-size', '4').code, 0);
+  assert.equal(
+    aim('train', '--steps', '1', '--warmup', '10', '--db', file, '--json', '--batch-size', '4').code,
+    0,
+  );
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = DELETE');
-  sqlite.prepare('insert into schema_migrations (version, applied_at) values (2, ?)').run(new Date().toISOString());
+  sqlite
+    .prepare('insert into schema_migrations (version, applied_at) values (2, ?)')
+    .run(new Date().toISOString());
   sqlite.pragma('user_version = 2');
   sqlite.close();
   const hash = createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -39,7 +39,10 @@ export function App({ client, store }: AppProps) {
 
   const showError = useCallback((text: string) => setMessage({ kind: 'error', text }), []);
   // Notices never hide an error the user has not dismissed.
-  const showInfo = useCallback((text: string) => setMessage((m) => (m?.kind === 'error' ? m : { kind: 'info', text })), []);
+  const showInfo = useCallback(
+    (text: string) => setMessage((m) => (m?.kind === 'error' ? m : { kind: 'info', text })),
+    [],
+  );
 
   const applyStatus = useCallback(
     (next: SessionStatus) => {
@@ -98,10 +101,13 @@ export function App({ client, store }: AppProps) {
     (sessionId: number) => {
       setMessage(null);
       store.setSession(sessionId);
-      client.call('session.current', {}).then(({ status: current, scene }) => {
-        applyStatus(current);
-        if (scene !== null) store.setScene(scene);
-      }, () => {});
+      client.call('session.current', {}).then(
+        ({ status: current, scene }) => {
+          applyStatus(current);
+          if (scene !== null) store.setScene(scene);
+        },
+        () => {},
+      );
     },
     [client, store, applyStatus],
   );
@@ -111,9 +117,7 @@ export function App({ client, store }: AppProps) {
       <header className="topbar">
         <div className="brand">
           <span className="brand-name">AIM Workstation</span>
-          <span className="muted">
-            {info ? `v${info.version} · ${info.host}` : ''}
-          </span>
+          <span className="muted">{info ? `v${info.version} · ${info.host}` : ''}</span>
         </div>
         <ModeBanner store={store} status={status.status} connected={connected} engaged={engaged} />
         <div className="session-label">
@@ -130,13 +134,22 @@ export function App({ client, store }: AppProps) {
         </section>
         <aside className="side">
           <QPlot store={store} />
-          <SessionControls client={client} status={status} connected={connected} onStatus={applyStatus} onError={showError} onStarted={onStarted} />
+          <SessionControls
+            client={client}
+            status={status}
+            connected={connected}
+            onStatus={applyStatus}
+            onError={showError}
+            onStarted={onStarted}
+          />
         </aside>
       </main>
       <footer className="statusline">
         <MessageLine message={message} onDismiss={() => setMessage(null)} />
         <span className={`keys-hint ${engaged ? 'engaged' : ''}`} data-testid="takeover-hint">
-          {engaged ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back' : 'Hold Space to take over · ←/→ steer · ↑/↓ throttle/brake'}
+          {engaged
+            ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back'
+            : 'Hold Space to take over · ←/→ steer · ↑/↓ throttle/brake'}
         </span>
       </footer>
     </div>

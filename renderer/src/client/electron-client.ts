@@ -1,6 +1,14 @@
 // The CoreClient inside Electron: commands and input through the preload's named functions
 // (contract/bridge.ts), events and frames on a MessagePort the preload hands to the page.
-import type { CommandName, CommandRequest, CommandResponse, CoreClient, CoreEvents, EventName, HumanInput } from '../../../main/contract/api.ts';
+import type {
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  CoreClient,
+  CoreEvents,
+  EventName,
+  HumanInput,
+} from '../../../main/contract/api.ts';
 import { CORE_PORT_MESSAGE, type PreloadBridge } from '../../../main/contract/bridge.ts';
 import { EventListeners, isEventName, ListenerSet } from './listeners.ts';
 
@@ -11,7 +19,10 @@ export function cleanIpcError(error: unknown): Error {
 }
 
 function isPortTag(data: unknown): boolean {
-  return data === CORE_PORT_MESSAGE || (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === CORE_PORT_MESSAGE);
+  return (
+    data === CORE_PORT_MESSAGE ||
+    (typeof data === 'object' && data !== null && (data as { type?: unknown }).type === CORE_PORT_MESSAGE)
+  );
 }
 
 export function createElectronClient(bridge: PreloadBridge, win: Window = window): CoreClient {
@@ -33,7 +44,8 @@ export function createElectronClient(bridge: PreloadBridge, win: Window = window
     if (typeof data !== 'object' || data === null) return;
     const m = data as { type?: unknown; name?: unknown; payload?: unknown; reason?: unknown };
     if (m.type === 'event' && isEventName(m.name)) events.emit(m.name, m.payload as CoreEvents[EventName]);
-    else if (m.type === 'closed') disconnects.emit(typeof m.reason === 'string' ? m.reason : 'The core closed.');
+    else if (m.type === 'closed')
+      disconnects.emit(typeof m.reason === 'string' ? m.reason : 'The core closed.');
   }
 
   win.addEventListener('message', (event: MessageEvent) => {

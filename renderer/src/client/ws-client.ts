@@ -2,7 +2,15 @@
 // events (contract/wire.ts), binary messages for frames. Reconnects with exponential backoff; after a
 // reconnect it re-reads the session and replays it as status and scene events, so views catch up
 // without knowing there was a gap.
-import type { CommandName, CommandRequest, CommandResponse, CoreClient, CoreEvents, EventName, HumanInput } from '../../../main/contract/api.ts';
+import type {
+  CommandName,
+  CommandRequest,
+  CommandResponse,
+  CoreClient,
+  CoreEvents,
+  EventName,
+  HumanInput,
+} from '../../../main/contract/api.ts';
 import type { ClientMessage } from '../../../main/contract/wire.ts';
 import { EventListeners, isEventName, ListenerSet } from './listeners.ts';
 
@@ -131,7 +139,8 @@ export function connectWebSocketClient(options: WebSocketClientOptions): Promise
       const why = event.reason ? `: ${event.reason}` : '';
       failPending(`Lost the connection to the workstation before it answered${why}.`);
       if (closed) return;
-      if (opened) disconnects.emit(`Lost the connection to the workstation (code ${event.code}${why}); reconnecting…`);
+      if (opened)
+        disconnects.emit(`Lost the connection to the workstation (code ${event.code}${why}); reconnecting…`);
       else if (!everOpened) options.onWaiting?.(`Cannot reach the workstation at ${displayUrl}; retrying…`);
       scheduleRetry();
     };
@@ -140,7 +149,9 @@ export function connectWebSocketClient(options: WebSocketClientOptions): Promise
   function call<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<CommandResponse<K>> {
     const ws = socket;
     if (ws === null || ws.readyState !== WebSocket.OPEN) {
-      return Promise.reject(new CoreCallError('Not connected to the workstation; try again once it reconnects.'));
+      return Promise.reject(
+        new CoreCallError('Not connected to the workstation; try again once it reconnects.'),
+      );
     }
     const id = nextId++;
     const message: ClientMessage = { type: 'call', id, name, request };

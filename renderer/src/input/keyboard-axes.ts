@@ -45,6 +45,7 @@ export function stepAxes(prev: Axes, keys: KeyState, dtMs: number, rates = KEYBO
   const steer = toward(prev.steer, steerTarget, steerRate * dt);
   // Switching between throttle and brake starts the new pedal from zero, as a foot would.
   const throttleFrom = Math.sign(prev.throttle) === throttleTarget ? prev.throttle : 0;
-  const throttle = throttleTarget === 0 ? 0 : toward(throttleFrom, throttleTarget, rates.throttlePerSecond * dt);
+  const throttle =
+    throttleTarget === 0 ? 0 : toward(throttleFrom, throttleTarget, rates.throttlePerSecond * dt);
   return { steer: clamp1(steer), throttle: clamp1(throttle) };
 }

@@ -12,7 +12,8 @@ export class NumericRing<F extends string> {
   version = 0;
 
   constructor(capacity: number, fields: readonly F[]) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.fields = fields;
     this.data = new Float64Array(capacity * fields.length);

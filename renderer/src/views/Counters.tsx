@@ -17,31 +17,56 @@ export function Counters({ store, status, info }: CountersProps) {
       <div>
         <dt>Step</dt>
         <dd>
-          <LiveValue store={store} testId="step-count" read={(f) => String(f.step)} fallback={String(status.step)} />
+          <LiveValue
+            store={store}
+            testId="step-count"
+            read={(f) => String(f.step)}
+            fallback={String(status.step)}
+          />
         </dd>
       </div>
       <div>
         <dt>Episode</dt>
         <dd>
-          <LiveValue store={store} testId="episode-count" read={(f) => String(f.episode)} fallback={String(status.episode)} />
+          <LiveValue
+            store={store}
+            testId="episode-count"
+            read={(f) => String(f.episode)}
+            fallback={String(status.episode)}
+          />
         </dd>
       </div>
       <div>
         <dt>Takeovers</dt>
         <dd>
-          <LiveValue store={store} testId="takeover-count" read={(f) => String(f.takeovers)} fallback={String(status.takeovers)} />
+          <LiveValue
+            store={store}
+            testId="takeover-count"
+            read={(f) => String(f.takeovers)}
+            fallback={String(status.takeovers)}
+          />
         </dd>
       </div>
       <div>
         <dt>Expert-involved steps</dt>
         <dd>
-          <LiveValue store={store} testId="expert-steps" read={(f) => String(f.expertSteps)} fallback={String(status.expertSteps)} />
+          <LiveValue
+            store={store}
+            testId="expert-steps"
+            read={(f) => String(f.expertSteps)}
+            fallback={String(status.expertSteps)}
+          />
         </dd>
       </div>
       <div>
         <dt>Speed</dt>
         <dd>
-          <LiveValue store={store} testId="speed" read={(f) => `${(f.egoSpeed * 3.6).toFixed(0)} km/h`} fallback="—" />
+          <LiveValue
+            store={store}
+            testId="speed"
+            read={(f) => `${(f.egoSpeed * 3.6).toFixed(0)} km/h`}
+            fallback="—"
+          />
         </dd>
       </div>
       <div>

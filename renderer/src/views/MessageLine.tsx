@@ -7,7 +7,11 @@ export interface Message {
 
 export function MessageLine({ message, onDismiss }: { message: Message | null; onDismiss: () => void }) {
   return (
-    <div className={`message-line ${message?.kind ?? ''}`} data-testid="message-line" role={message?.kind === 'error' ? 'alert' : 'status'}>
+    <div
+      className={`message-line ${message?.kind ?? ''}`}
+      data-testid="message-line"
+      role={message?.kind === 'error' ? 'alert' : 'status'}
+    >
       {message !== null && (
         <>
           <span className="message-text">{message.text}</span>

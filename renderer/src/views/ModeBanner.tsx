@@ -11,18 +11,59 @@ export interface BannerState extends ModeStyle {
 }
 
 const OFFLINE: Record<string, BannerState> = {
-  disconnected: { key: 'disconnected', label: 'DISCONNECTED', color: '#c62828', ink: '#ffffff', hint: 'Lost the connection to the workstation; reconnecting…' },
-  idle: { key: 'idle', label: 'NO SESSION', color: '#2a3138', ink: '#cfd8dc', hint: 'Start a session to begin.' },
-  starting: { key: 'starting', label: 'STARTING', color: '#2a3138', ink: '#cfd8dc', hint: 'Waiting for the first decision…' },
-  finished: { key: 'finished', label: 'FINISHED', color: '#2a3138', ink: '#cfd8dc', hint: 'The session has ended; its data is saved.' },
-  interrupted: { key: 'interrupted', label: 'INTERRUPTED', color: '#6d4c41', ink: '#ffffff', hint: 'The session was interrupted; what ran is saved.' },
-  failed: { key: 'failed', label: 'FAILED', color: '#c62828', ink: '#ffffff', hint: 'The session failed; see the message below.' },
+  disconnected: {
+    key: 'disconnected',
+    label: 'DISCONNECTED',
+    color: '#c62828',
+    ink: '#ffffff',
+    hint: 'Lost the connection to the workstation; reconnecting…',
+  },
+  idle: {
+    key: 'idle',
+    label: 'NO SESSION',
+    color: '#2a3138',
+    ink: '#cfd8dc',
+    hint: 'Start a session to begin.',
+  },
+  starting: {
+    key: 'starting',
+    label: 'STARTING',
+    color: '#2a3138',
+    ink: '#cfd8dc',
+    hint: 'Waiting for the first decision…',
+  },
+  finished: {
+    key: 'finished',
+    label: 'FINISHED',
+    color: '#2a3138',
+    ink: '#cfd8dc',
+    hint: 'The session has ended; its data is saved.',
+  },
+  interrupted: {
+    key: 'interrupted',
+    label: 'INTERRUPTED',
+    color: '#6d4c41',
+    ink: '#ffffff',
+    hint: 'The session was interrupted; what ran is saved.',
+  },
+  failed: {
+    key: 'failed',
+    label: 'FAILED',
+    color: '#c62828',
+    ink: '#ffffff',
+    hint: 'The session failed; see the message below.',
+  },
 };
 
 /** Mode 'human' while this window's person is not holding the takeover: the simulated expert drives. */
 const EXPERT_HINT = 'The expert is driving. Hold Space to drive yourself.';
 
-export function bannerState(mode: ControlMode | null, status: SessionStatusName, connected: boolean, engagedHere = false): BannerState {
+export function bannerState(
+  mode: ControlMode | null,
+  status: SessionStatusName,
+  connected: boolean,
+  engagedHere = false,
+): BannerState {
   if (!connected) return OFFLINE.disconnected;
   if (status === 'paused') return { key: 'paused', ...MODE_STYLES.paused };
   if (status !== 'running') return OFFLINE[status] ?? OFFLINE.idle;

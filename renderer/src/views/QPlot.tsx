@@ -15,7 +15,10 @@ export interface QPlotProps {
 
 /** Just enough decimals to tell neighbouring ticks apart. */
 export function formatTicks(ticks: number[], increment: number): string[] {
-  const decimals = increment > 0 && Number.isFinite(increment) ? Math.min(6, Math.max(0, -Math.floor(Math.log10(increment) + 1e-9))) : 2;
+  const decimals =
+    increment > 0 && Number.isFinite(increment)
+      ? Math.min(6, Math.max(0, -Math.floor(Math.log10(increment) + 1e-9)))
+      : 2;
   return ticks.map((t) => t.toFixed(decimals));
 }
 
@@ -81,14 +84,21 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
     const host = hostRef.current;
     if (!host) return;
     let view: PlotWindow = buildPlotWindow(store.plot, windowSeconds);
-    const axis = { stroke: PLOT_COLORS.axis, grid: { stroke: PLOT_COLORS.grid, width: 1 }, ticks: { stroke: PLOT_COLORS.grid, width: 1 } };
+    const axis = {
+      stroke: PLOT_COLORS.axis,
+      grid: { stroke: PLOT_COLORS.grid, width: 1 },
+      ticks: { stroke: PLOT_COLORS.grid, width: 1 },
+    };
     const options: uPlot.Options = {
       width: Math.max(100, host.clientWidth),
       height: Math.max(80, host.clientHeight - 28),
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false, setScale: false } },
       scales: {
-        x: { time: false, range: (_u, _min, max) => (max === null ? [-windowSeconds, 0] : [max - windowSeconds, max]) },
+        x: {
+          time: false,
+          range: (_u, _min, max) => (max === null ? [-windowSeconds, 0] : [max - windowSeconds, max]),
+        },
         y: {
           range: (_u, min, max) => {
             if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
@@ -104,8 +114,21 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
       ],
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },
-        { label: 'Q(s, a_novice)', stroke: PLOT_COLORS.q, width: 1.75, points: { show: false }, value: (_u, v) => (v === null ? '—' : v.toFixed(3)) },
-        { label: 'threshold', stroke: PLOT_COLORS.threshold, width: 1.5, dash: [7, 4], points: { show: false }, value: (_u, v) => (v === null ? '—' : v.toFixed(3)) },
+        {
+          label: 'Q(s, a_novice)',
+          stroke: PLOT_COLORS.q,
+          width: 1.75,
+          points: { show: false },
+          value: (_u, v) => (v === null ? '—' : v.toFixed(3)),
+        },
+        {
+          label: 'threshold',
+          stroke: PLOT_COLORS.threshold,
+          width: 1.5,
+          dash: [7, 4],
+          points: { show: false },
+          value: (_u, v) => (v === null ? '—' : v.toFixed(3)),
+        },
       ],
       hooks: {
         drawClear: [(u) => shadeSpans(u, view)],
@@ -118,7 +141,10 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
     const fit = () => {
       const legend = plot.root.querySelector<HTMLElement>('.u-legend');
       const legendHeight = legend?.offsetHeight ?? 0;
-      plot.setSize({ width: Math.max(100, host.clientWidth), height: Math.max(80, host.clientHeight - legendHeight - 4) });
+      plot.setSize({
+        width: Math.max(100, host.clientWidth),
+        height: Math.max(80, host.clientHeight - legendHeight - 4),
+      });
     };
     const observer = new ResizeObserver(fit);
     observer.observe(host);

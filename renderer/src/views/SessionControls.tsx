@@ -2,7 +2,13 @@
 // contract's own lists, and the form is checked with the contract's schema before it is sent.
 import { useState, type FormEvent } from 'react';
 import type { CoreClient, SessionStatus } from '../../../main/contract/api.ts';
-import { BACKENDS, ENV_IDS, PACES, sessionConfigSchema, type SessionConfigInput } from '../../../main/contract/session-config.ts';
+import {
+  BACKENDS,
+  ENV_IDS,
+  PACES,
+  sessionConfigSchema,
+  type SessionConfigInput,
+} from '../../../main/contract/session-config.ts';
 
 export interface SessionControlsProps {
   client: CoreClient;
@@ -41,7 +47,14 @@ function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; me
   return error.issues.map((i) => `${i.path.map(String).join('.') || 'form'}: ${i.message}`).join('; ');
 }
 
-export function SessionControls({ client, status, connected, onStatus, onError, onStarted }: SessionControlsProps) {
+export function SessionControls({
+  client,
+  status,
+  connected,
+  onStatus,
+  onError,
+  onStarted,
+}: SessionControlsProps) {
   const [form, setForm] = useState<FormState>(DEFAULTS);
   const [busy, setBusy] = useState(false);
   const active = status.status === 'running' || status.status === 'paused';
@@ -112,27 +125,73 @@ export function SessionControls({ client, status, connected, onStatus, onError, 
         </label>
         <label>
           Seed
-          <input type="number" min={0} step={1} value={form.seed} onChange={set('seed')} disabled={disabledForm} data-testid="seed-input" />
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={form.seed}
+            onChange={set('seed')}
+            disabled={disabledForm}
+            data-testid="seed-input"
+          />
         </label>
         <label>
           Warm-up steps
-          <input type="number" min={0} step={1} value={form.warmup} onChange={set('warmup')} disabled={disabledForm} data-testid="warmup-input" />
+          <input
+            type="number"
+            min={0}
+            step={1}
+            value={form.warmup}
+            onChange={set('warmup')}
+            disabled={disabledForm}
+            data-testid="warmup-input"
+          />
         </label>
         <label>
           δ (help rate)
-          <input type="number" min={0.001} max={0.999} step="any" value={form.delta} onChange={set('delta')} disabled={disabledForm} data-testid="delta-input" />
+          <input
+            type="number"
+            min={0.001}
+            max={0.999}
+            step="any"
+            value={form.delta}
+            onChange={set('delta')}
+            disabled={disabledForm}
+            data-testid="delta-input"
+          />
         </label>
         <label>
           Operator
-          <input type="text" maxLength={200} value={form.operator} onChange={set('operator')} disabled={disabledForm} placeholder="name" data-testid="operator-input" />
+          <input
+            type="text"
+            maxLength={200}
+            value={form.operator}
+            onChange={set('operator')}
+            disabled={disabledForm}
+            placeholder="name"
+            data-testid="operator-input"
+          />
         </label>
         <label>
           Batch size
-          <input type="number" min={1} step={1} value={form.batchSize} onChange={set('batchSize')} disabled={disabledForm} data-testid="batch-size-input" />
+          <input
+            type="number"
+            min={1}
+            step={1}
+            value={form.batchSize}
+            onChange={set('batchSize')}
+            disabled={disabledForm}
+            data-testid="batch-size-input"
+          />
         </label>
         <label>
           Backend
-          <select value={form.backend} onChange={set('backend')} disabled={disabledForm} data-testid="backend-select">
+          <select
+            value={form.backend}
+            onChange={set('backend')}
+            disabled={disabledForm}
+            data-testid="backend-select"
+          >
             {BACKENDS.map((b) => (
               <option key={b} value={b}>
                 {b}
@@ -146,15 +205,31 @@ export function SessionControls({ client, status, connected, onStatus, onError, 
           Start
         </button>
         {status.status === 'paused' ? (
-          <button type="button" disabled={busy || !connected} data-testid="resume-button" onClick={() => void run(() => client.call('session.resume', {}), onStatus)}>
+          <button
+            type="button"
+            disabled={busy || !connected}
+            data-testid="resume-button"
+            onClick={() => void run(() => client.call('session.resume', {}), onStatus)}
+          >
             Resume
           </button>
         ) : (
-          <button type="button" disabled={status.status !== 'running' || busy || !connected} data-testid="pause-button" onClick={() => void run(() => client.call('session.pause', {}), onStatus)}>
+          <button
+            type="button"
+            disabled={status.status !== 'running' || busy || !connected}
+            data-testid="pause-button"
+            onClick={() => void run(() => client.call('session.pause', {}), onStatus)}
+          >
             Pause
           </button>
         )}
-        <button type="button" className="danger" disabled={!active || busy || !connected} data-testid="stop-button" onClick={() => void run(() => client.call('session.stop', {}), onStatus)}>
+        <button
+          type="button"
+          className="danger"
+          disabled={!active || busy || !connected}
+          data-testid="stop-button"
+          onClick={() => void run(() => client.call('session.stop', {}), onStatus)}
+        >
           Stop
         </button>
       </div>

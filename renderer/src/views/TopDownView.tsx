@@ -38,7 +38,13 @@ function drawScaleBar(ctx: CanvasRenderingContext2D, pxPerMetre: number, dpr: nu
   ctx.fillText('N ↑', x, 22 * dpr);
 }
 
-function drawMessage(ctx: CanvasRenderingContext2D, text: string, width: number, height: number, dpr: number): void {
+function drawMessage(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  width: number,
+  height: number,
+  dpr: number,
+): void {
   ctx.fillStyle = 'rgba(236, 239, 241, 0.6)';
   ctx.font = `${15 * dpr}px system-ui, sans-serif`;
   ctx.textAlign = 'center';
@@ -46,7 +52,16 @@ function drawMessage(ctx: CanvasRenderingContext2D, text: string, width: number,
   ctx.textAlign = 'start';
 }
 
-function drawRoad(ctx: CanvasRenderingContext2D, store: LiveStore, scene: RoadScene, layer: RoadLayer, state: InterpolatedState | null, scale: number, width: number, height: number): void {
+function drawRoad(
+  ctx: CanvasRenderingContext2D,
+  store: LiveStore,
+  scene: RoadScene,
+  layer: RoadLayer,
+  state: InterpolatedState | null,
+  scale: number,
+  width: number,
+  height: number,
+): void {
   const centre = state?.ego ?? { x: scene.route[0]?.[0] ?? 0, y: scene.route[0]?.[1] ?? 0 };
   // World (metres, y north) → canvas (pixels, y down), with the ego at the centre.
   ctx.setTransform(scale, 0, 0, -scale, width / 2 - scale * centre.x, height / 2 + scale * centre.y);
@@ -57,7 +72,16 @@ function drawRoad(ctx: CanvasRenderingContext2D, store: LiveStore, scene: RoadSc
   if (state !== null) {
     const mode = store.latest?.frame.mode ?? 'robot';
     const ego = scene.ego ?? DEFAULT_EGO;
-    drawVehicle(ctx, state.ego.x, state.ego.y, state.ego.heading, ego.length, ego.width, MODE_STYLES[mode].color, outline * 1.5);
+    drawVehicle(
+      ctx,
+      state.ego.x,
+      state.ego.y,
+      state.ego.heading,
+      ego.length,
+      ego.width,
+      MODE_STYLES[mode].color,
+      outline * 1.5,
+    );
   }
   ctx.setTransform(1, 0, 0, 1, 0, 0);
 }
@@ -106,13 +130,20 @@ export function TopDownView({ store, pixelsPerMetre = 5 }: TopDownViewProps) {
       ctx.fillRect(0, 0, width, height);
       const scene = store.scene?.scene ?? null;
       if (scene === null) {
-        drawMessage(ctx, latest === null ? 'No session: start one to see the road.' : 'Waiting for the scene…', width, height, dpr);
+        drawMessage(
+          ctx,
+          latest === null ? 'No session: start one to see the road.' : 'Waiting for the scene…',
+          width,
+          height,
+          dpr,
+        );
         return;
       }
       if (scene.kind === 'grid') {
         drawGrid(ctx, scene, state?.ego ?? null, state?.actors ?? [], width, height);
       } else {
-        if (layer === null || layer.version !== store.sceneVersion) layer = { version: store.sceneVersion, layer: buildRoadLayer(scene) };
+        if (layer === null || layer.version !== store.sceneVersion)
+          layer = { version: store.sceneVersion, layer: buildRoadLayer(scene) };
         drawRoad(ctx, store, scene, layer.layer, state, pixelsPerMetre * dpr, width, height);
         drawScaleBar(ctx, pixelsPerMetre, dpr, height);
       }

@@ -47,12 +47,20 @@ function sameActors(a: Actor[], b: Actor[]): boolean {
   return true;
 }
 
-export function interpolateFrames(previous: TimedFrame | null, latest: TimedFrame, now: number): InterpolatedState {
+export function interpolateFrames(
+  previous: TimedFrame | null,
+  latest: TimedFrame,
+  now: number,
+): InterpolatedState {
   const b = latest.frame;
   const a = previous?.frame;
   // A new episode teleports the ego: never slide across the map.
   if (previous === null || a === undefined || a.episode !== b.episode) {
-    return { ego: { x: b.egoX, y: b.egoY, heading: b.egoHeading, speed: b.egoSpeed }, actors: b.actors, alpha: 1 };
+    return {
+      ego: { x: b.egoX, y: b.egoY, heading: b.egoHeading, speed: b.egoSpeed },
+      actors: b.actors,
+      alpha: 1,
+    };
   }
   const t = interpolationAlpha(previous.at, latest.at, now);
   const ego = {
@@ -64,7 +72,12 @@ export function interpolateFrames(previous: TimedFrame | null, latest: TimedFram
   if (t === 1 || !sameActors(a.actors, b.actors)) return { ego, actors: b.actors, alpha: t };
   const actors = b.actors.map((actor, i) => {
     const from = a.actors[i];
-    return { ...actor, x: lerp(from.x, actor.x, t), y: lerp(from.y, actor.y, t), heading: lerpAngle(from.heading, actor.heading, t) };
+    return {
+      ...actor,
+      x: lerp(from.x, actor.x, t),
+      y: lerp(from.y, actor.y, t),
+      heading: lerpAngle(from.heading, actor.heading, t),
+    };
   });
   return { ego, actors, alpha: t };
 }

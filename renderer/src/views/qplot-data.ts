@@ -29,7 +29,10 @@ export interface PlotWindow {
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-export function buildPlotWindow(ring: NumericRing<PlotField>, windowSeconds = DEFAULT_WINDOW_SECONDS): PlotWindow {
+export function buildPlotWindow(
+  ring: NumericRing<PlotField>,
+  windowSeconds = DEFAULT_WINDOW_SECONDS,
+): PlotWindow {
   const out: PlotWindow = { x: [], q: [], threshold: [], spans: [], helps: [], qCount: 0 };
   const n = ring.length;
   if (n === 0) return out;

@@ -13,10 +13,30 @@ export interface ModeStyle {
 }
 
 export const MODE_STYLES: Record<ControlMode, ModeStyle> = {
-  robot: { label: 'ROBOT', color: '#2f7fd8', ink: '#ffffff', hint: 'The novice policy drives. Hold Space to take over.' },
-  human: { label: 'HUMAN', color: '#ff6d3a', ink: '#1a0d05', hint: 'You are driving: ←/→ steer, ↑/↓ throttle and brake. Release Space to hand back.' },
-  warmup: { label: 'WARM-UP', color: '#9c5fd6', ink: '#ffffff', hint: 'The expert drives while the learner collects its first data.' },
-  help: { label: 'HELP REQUESTED', color: '#ffc933', ink: '#1f1800', hint: 'The robot asks for help: hold Space to take over.' },
+  robot: {
+    label: 'ROBOT',
+    color: '#2f7fd8',
+    ink: '#ffffff',
+    hint: 'The novice policy drives. Hold Space to take over.',
+  },
+  human: {
+    label: 'HUMAN',
+    color: '#ff6d3a',
+    ink: '#1a0d05',
+    hint: 'You are driving: ←/→ steer, ↑/↓ throttle and brake. Release Space to hand back.',
+  },
+  warmup: {
+    label: 'WARM-UP',
+    color: '#9c5fd6',
+    ink: '#ffffff',
+    hint: 'The expert drives while the learner collects its first data.',
+  },
+  help: {
+    label: 'HELP REQUESTED',
+    color: '#ffc933',
+    ink: '#1f1800',
+    hint: 'The robot asks for help: hold Space to take over.',
+  },
   paused: { label: 'PAUSED', color: '#7b8a97', ink: '#ffffff', hint: 'The session is paused.' },
 };
 

@@ -25,14 +25,22 @@ export function ensureRendererBuilt(): void {
     newestMtime(path.join(REPO_ROOT, 'main', 'contract')),
   );
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.ts')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.ts')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0 || !existsSync(bundle)) {
-    throw new Error(`Building the renderer failed (node scripts/build.ts exited ${result.status}):\n${result.stderr || result.stdout}`);
+    throw new Error(
+      `Building the renderer failed (node scripts/build.ts exited ${result.status}):\n${result.stderr || result.stdout}`,
+    );
   }
 }
 
 /** Serves the built renderer over core on a free loopback port. */
-export async function serveBrowserMode(core: CoreHandler, options: { token?: string } = {}): Promise<RunningServer> {
+export async function serveBrowserMode(
+  core: CoreHandler,
+  options: { token?: string } = {},
+): Promise<RunningServer> {
   ensureRendererBuilt();
   return startServer({ core, port: 0, staticDir: RENDERER_DIST, ...options });
 }

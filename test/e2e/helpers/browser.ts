@@ -8,7 +8,13 @@ import { REPO_ROOT } from './paths.ts';
 export const CHROMIUM_PATH = process.env.AIM_CHROMIUM ?? '/usr/bin/chromium';
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-gpu',
+];
 
 export function browserRequired(): boolean {
   return process.env.AIM_REQUIRE_BROWSER === '1';
@@ -25,7 +31,9 @@ export function chromiumSkipReason(): string | false {
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`AIM_REQUIRE_BROWSER=1 but Chromium is missing at ${CHROMIUM_PATH}; install Debian's chromium package or set AIM_CHROMIUM.`);
+    throw new Error(
+      `AIM_REQUIRE_BROWSER=1 but Chromium is missing at ${CHROMIUM_PATH}; install Debian's chromium package or set AIM_CHROMIUM.`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
@@ -38,7 +46,11 @@ export interface OpenedPage {
 }
 
 /** A fresh context and page at url, collecting console errors and page errors. */
-export async function openPage(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1280, height: 720 },
+): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -73,7 +85,12 @@ export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws';
 type HookWindow = { __aimTest?: TestHook };
 
 /** Waits until a counting probe reaches at least min. */
-export async function waitForCount(page: Page, probe: CountProbe, min: number, timeoutMs = 60_000): Promise<void> {
+export async function waitForCount(
+  page: Page,
+  probe: CountProbe,
+  min: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   await page.waitForFunction(
     ([name, least]) => {
       const hook = (globalThis as unknown as HookWindow).__aimTest;
@@ -97,7 +114,10 @@ export async function waitForMode(page: Page, modes: readonly string[], timeoutM
 }
 
 /** Reads one probe. */
-export async function readHook<K extends keyof TestHook>(page: Page, probe: K): Promise<ReturnType<TestHook[K]>> {
+export async function readHook<K extends keyof TestHook>(
+  page: Page,
+  probe: K,
+): Promise<ReturnType<TestHook[K]>> {
   return page.evaluate((name) => {
     const hook = (globalThis as unknown as HookWindow).__aimTest;
     if (hook === undefined) throw new Error('window.__aimTest is not installed');
@@ -116,9 +136,17 @@ export interface PageGlobals {
 }
 
 /** Waits until the element with data-testid has exactly this text (trimmed). */
-export async function waitForText(page: Page, testId: string, text: string, timeoutMs = 60_000): Promise<void> {
+export async function waitForText(
+  page: Page,
+  testId: string,
+  text: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   await page.waitForFunction(
-    ([id, wanted]) => (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() === wanted,
+    ([id, wanted]) =>
+      (globalThis as unknown as PageGlobals).document
+        .querySelector(`[data-testid="${id}"]`)
+        ?.textContent?.trim() === wanted,
     [testId, text] as const,
     { timeout: timeoutMs, polling: 50 },
   );
@@ -127,12 +155,21 @@ export async function waitForText(page: Page, testId: string, text: string, time
 /** How many distinct colours a sample of a canvas's pixels holds (1 = blank). */
 export async function canvasColourCount(page: Page, selector: string): Promise<number> {
   return page.evaluate((sel) => {
-    type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
-    const canvas = (globalThis as unknown as { document: { querySelector(s: string): Canvas | null } }).document.querySelector(sel);
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(
+        kind: '2d',
+      ): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+    };
+    const canvas = (
+      globalThis as unknown as { document: { querySelector(s: string): Canvas | null } }
+    ).document.querySelector(sel);
     const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
     if (!data) return 0;
     const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    for (let i = 0; i < data.length; i += 4 * 97)
+      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
     return colours.size;
   }, selector);
 }

@@ -68,7 +68,12 @@ function pointAt(route: Point[], s: number): { x: number; y: number; heading: nu
     const len = Math.hypot(bx - ax, by - ay);
     if (left <= len) {
       const t = left / len;
-      return { x: ax + (bx - ax) * t, y: ay + (by - ay) * t, heading: Math.atan2(by - ay, bx - ax), done: false };
+      return {
+        x: ax + (bx - ax) * t,
+        y: ay + (by - ay) * t,
+        heading: Math.atan2(by - ay, bx - ax),
+        done: false,
+      };
     }
     left -= len;
   }
@@ -160,15 +165,31 @@ export class FakeCore implements CoreHandler {
 
   private setState(state: SessionStatus['status']): SessionStatus {
     if (this.status.sessionId === null) throw new Error('No session is running.');
-    this.status = { ...this.status, status: state, message: state === 'paused' ? 'Paused by the operator.' : null };
+    this.status = {
+      ...this.status,
+      status: state,
+      message: state === 'paused' ? 'Paused by the operator.' : null,
+    };
     this.emitStatus();
     return this.status;
   }
 
   private start(config: SessionConfig): { sessionId: number } {
-    if (this.status.status === 'running' || this.status.status === 'paused') throw new Error('A session is already running; stop it first.');
+    if (this.status.status === 'running' || this.status.status === 'paused')
+      throw new Error('A session is already running; stop it first.');
     const sessionId = this.nextSessionId++;
-    this.status = { ...this.status, sessionId, status: 'running', config, backend: 'cpu', step: 0, episode: 0, takeovers: 0, expertSteps: 0, message: null };
+    this.status = {
+      ...this.status,
+      sessionId,
+      status: 'running',
+      config,
+      backend: 'cpu',
+      step: 0,
+      episode: 0,
+      takeovers: 0,
+      expertSteps: 0,
+      message: null,
+    };
     this.scene = { sessionId, episode: 0, seed: config.seed, scene: toyRoadScene() };
     this.s = 0;
     this.lateral = 0;
@@ -193,10 +214,12 @@ export class FakeCore implements CoreHandler {
     const warm = step < config.warmup;
     const help = !warm && !this.engaged && step % 50 === 49;
     const mode: ControlMode = warm ? 'warmup' : this.engaged ? 'human' : help ? 'help' : 'robot';
-    if (mode === 'human' && !this.wasHuman) this.status = { ...this.status, takeovers: this.status.takeovers + 1 };
+    if (mode === 'human' && !this.wasHuman)
+      this.status = { ...this.status, takeovers: this.status.takeovers + 1 };
     this.wasHuman = mode === 'human';
     const speed = mode === 'human' ? 6 + 4 * (Number.isFinite(this.lastHuman[1]) ? this.lastHuman[1] : 0) : 8;
-    if (mode === 'human' && Number.isFinite(this.lastHuman[0])) this.lateral = Math.max(-3, Math.min(3, this.lateral + this.lastHuman[0] * 0.3));
+    if (mode === 'human' && Number.isFinite(this.lastHuman[0]))
+      this.lateral = Math.max(-3, Math.min(3, this.lateral + this.lastHuman[0] * 0.3));
     else this.lateral *= 0.9;
     this.s += speed / this.hz;
     const p = pointAt(scene.route, this.s);
@@ -204,7 +227,11 @@ export class FakeCore implements CoreHandler {
     const ny = Math.cos(p.heading);
     this.q += Math.sin(step / 7) * 0.05 + (mode === 'human' ? 0.02 : -0.005);
     const expertInvolved = mode !== 'robot' && mode !== 'help';
-    this.status = { ...this.status, step: step + 1, expertSteps: this.status.expertSteps + (expertInvolved ? 1 : 0) };
+    this.status = {
+      ...this.status,
+      step: step + 1,
+      expertSteps: this.status.expertSteps + (expertInvolved ? 1 : 0),
+    };
     const frame = encodeFrame({
       seq: this.seq++,
       step,
@@ -229,7 +256,15 @@ export class FakeCore implements CoreHandler {
       routeCompletion: 0,
       learnerLag: 0,
       actors: [
-        { kind: 'vehicle', x: 30 + ((step * 0.5) % 30), y: 1.75, heading: Math.PI, length: 4.5, width: 1.8, state: 0 },
+        {
+          kind: 'vehicle',
+          x: 30 + ((step * 0.5) % 30),
+          y: 1.75,
+          heading: Math.PI,
+          length: 4.5,
+          width: 1.8,
+          state: 0,
+        },
         { kind: 'cone', x: 100 + 1.75, y: 70, heading: 0, length: 0.4, width: 0.4, state: 0 },
       ],
     });
@@ -237,7 +272,16 @@ export class FakeCore implements CoreHandler {
     if (p.done) {
       const episode = this.status.episode;
       for (const l of this.listeners)
-        l.event('episode', { sessionId: this.status.sessionId!, episode, steps: this.episodeStep, success: true, return: 0, cost: 0, routeCompletion: 1, takeovers: 0 });
+        l.event('episode', {
+          sessionId: this.status.sessionId!,
+          episode,
+          steps: this.episodeStep,
+          success: true,
+          return: 0,
+          cost: 0,
+          routeCompletion: 1,
+          takeovers: 0,
+        });
       this.status = { ...this.status, episode: episode + 1, successRate: 1 };
       this.s = 0;
       this.episodeStep = 0;

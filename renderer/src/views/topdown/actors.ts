@@ -30,7 +30,16 @@ export function drawVehicle(
 export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWidth: number): void {
   switch (actor.kind) {
     case 'vehicle':
-      drawVehicle(ctx, actor.x, actor.y, actor.heading, actor.length || 4.5, actor.width || 1.8, actor.state === 1 ? ROAD_COLORS.vehicleBroken : ROAD_COLORS.vehicle, outlineWidth);
+      drawVehicle(
+        ctx,
+        actor.x,
+        actor.y,
+        actor.heading,
+        actor.length || 4.5,
+        actor.width || 1.8,
+        actor.state === 1 ? ROAD_COLORS.vehicleBroken : ROAD_COLORS.vehicle,
+        outlineWidth,
+      );
       return;
     case 'cone': {
       ctx.beginPath();
@@ -55,7 +64,16 @@ export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWi
       return;
     }
     case 'barrier':
-      drawVehicle(ctx, actor.x, actor.y, actor.heading, actor.length || 2, actor.width || 0.4, ROAD_COLORS.barrier, outlineWidth);
+      drawVehicle(
+        ctx,
+        actor.x,
+        actor.y,
+        actor.heading,
+        actor.length || 2,
+        actor.width || 0.4,
+        ROAD_COLORS.barrier,
+        outlineWidth,
+      );
       return;
     default:
       // Grid kinds (door, goal, agent) are drawn by the grid renderer.

@@ -18,7 +18,14 @@ const CELL_COLORS: Record<number, string | 'palette'> = {
   9: '#ff7043', // lava
 };
 
-export function drawGrid(ctx: CanvasRenderingContext2D, scene: GridScene, ego: Pose | null, actors: Actor[], widthPx: number, heightPx: number): void {
+export function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  scene: GridScene,
+  ego: Pose | null,
+  actors: Actor[],
+  widthPx: number,
+  heightPx: number,
+): void {
   const cell = Math.max(1, Math.floor(Math.min(widthPx / scene.width, heightPx / scene.height) * 0.96));
   const ox = Math.round((widthPx - cell * scene.width) / 2);
   const oy = Math.round((heightPx - cell * scene.height) / 2);
@@ -33,7 +40,8 @@ export function drawGrid(ctx: CanvasRenderingContext2D, scene: GridScene, ego: P
   }
   for (const actor of actors) {
     if (actor.kind === 'door' || actor.kind === 'goal') {
-      ctx.fillStyle = actor.kind === 'goal' ? '#43a047' : actor.state === 0 ? 'rgba(158,158,158,0.35)' : '#fdd835';
+      ctx.fillStyle =
+        actor.kind === 'goal' ? '#43a047' : actor.state === 0 ? 'rgba(158,158,158,0.35)' : '#fdd835';
       ctx.fillRect(ox + actor.x * cell + 2, oy + actor.y * cell + 2, cell - 5, cell - 5);
     }
   }

@@ -22,7 +22,8 @@ function polyline(points: readonly Point[], close: boolean): Path2D {
 export function buildRoadLayer(scene: RoadScene): RoadLayer {
   const road = new Path2D();
   const sidewalk = new Path2D();
-  for (const surface of scene.surfaces) (surface.kind === 'road' ? road : sidewalk).addPath(polyline(surface.polygon, true));
+  for (const surface of scene.surfaces)
+    (surface.kind === 'road' ? road : sidewalk).addPath(polyline(surface.polygon, true));
   return {
     road,
     sidewalk,

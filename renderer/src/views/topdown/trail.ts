@@ -18,7 +18,12 @@ function trailColor(modeCode: number): string {
  * With head, the newest stored point is replaced by the ego's interpolated position, so the trail
  * ends under the car rather than ahead of it.
  */
-export function drawTrail(ctx: CanvasRenderingContext2D, trail: NumericRing<TrailField>, width: number, head: { x: number; y: number } | null): void {
+export function drawTrail(
+  ctx: CanvasRenderingContext2D,
+  trail: NumericRing<TrailField>,
+  width: number,
+  head: { x: number; y: number } | null,
+): void {
   const n = head === null ? trail.length : trail.length - 1;
   if (n < 1 || (head === null && n < 2)) return;
   const total = head === null ? n : n + 1;
