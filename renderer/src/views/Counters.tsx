@@ -70,6 +70,17 @@ export function Counters({ store, status, info }: CountersProps) {
         </dd>
       </div>
       <div>
+        <dt>Learner lag</dt>
+        <dd>
+          <LiveValue
+            store={store}
+            testId="learner-lag"
+            read={(f) => (Number.isFinite(f.learnerLag) ? String(f.learnerLag) : '—')}
+            fallback="—"
+          />
+        </dd>
+      </div>
+      <div>
         <dt>Success so far</dt>
         <dd data-testid="success-rate">{formatRate(status.successRate)}</dd>
       </div>
