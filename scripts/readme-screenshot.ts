@@ -1,0 +1,44 @@
+// Regenerates docs/screenshot.png: the live view of a real driving session in browser mode, taken by
+// Debian's Chromium. Run: node scripts/readme-screenshot.ts (after npm run build).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Workstation } from '../main/session/workstation.ts';
+import { startServer } from '../main/server/index.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const output = path.join(root, 'docs', 'screenshot.png');
+const scratch = mkdtempSync(path.join(tmpdir(), 'aim-shot-'));
+const core = Workstation.open({ dbPath: path.join(scratch, 'shot.db'), host: 'browser' });
+const server = await startServer({ core, port: 0, staticDir: path.join(root, 'dist', 'renderer') });
+const browser = await chromium.launch({
+  executablePath: process.env.AIM_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-gpu',
+  ],
+});
+try {
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 810 } })).newPage();
+  await page.goto(server.url);
+  await page.selectOption('[data-testid=env-select]', 'driving');
+  await page.fill('[data-testid=warmup-input]', '60');
+  await page.fill('[data-testid=batch-size-input]', '64');
+  await page.fill('[data-testid=seed-input]', '3');
+  await page.click('[data-testid=start-button]');
+  // Warm-up, the initial fit and some gated driving: long enough for help requests in the plot.
+  await page.waitForTimeout(Number(process.env.AIM_SHOT_SECONDS ?? 25) * 1000);
+  mkdirSync(path.dirname(output), { recursive: true });
+  await page.screenshot({ path: output });
+  console.log(`wrote ${output}`);
+} finally {
+  await browser.close();
+  await server.close();
+  await core.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
