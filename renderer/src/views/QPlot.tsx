@@ -42,10 +42,12 @@ function shadeSpans(u: uPlot, view: PlotWindow): void {
     const x1 = Math.max(u.valToPos(span.to, 'x', true), x0 + dpr);
     ctx.fillStyle = withAlpha(MODE_STYLES[span.mode].color, SHADE_ALPHA[span.mode]);
     ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
-    if (x1 - x0 > 60 * dpr) {
+    // Label the visible part of the span, if it is wide enough to hold the word.
+    const left = Math.max(x0, bbox.left);
+    if (Math.min(x1, bbox.left + bbox.width) - left > 60 * dpr) {
       ctx.fillStyle = withAlpha(MODE_STYLES[span.mode].color, 0.9);
       ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-      ctx.fillText(MODE_STYLES[span.mode].label.toLowerCase(), x0 + 4 * dpr, bbox.top + 13 * dpr);
+      ctx.fillText(MODE_STYLES[span.mode].label.toLowerCase(), left + 4 * dpr, bbox.top + 13 * dpr);
     }
   }
   ctx.restore();
