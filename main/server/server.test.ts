@@ -17,6 +17,7 @@ import type {
   ParsedRequest,
   SessionStatus,
 } from '../contract/api.ts';
+import { IDLE_STATUS } from '../contract/status.ts';
 import {
   startServer,
   generateToken,
@@ -25,19 +26,6 @@ import {
   type RunningServer,
 } from './server.ts';
 import { resolveRequestPath, StaticRootError } from './static.ts';
-
-const idleStatus: SessionStatus = {
-  sessionId: null,
-  status: 'idle',
-  config: null,
-  backend: null,
-  step: 0,
-  episode: 0,
-  takeovers: 0,
-  expertSteps: 0,
-  successRate: null,
-  message: null,
-};
 
 /** A core that records what reached it and lets the test push events and frames. */
 class RecordingCore implements CoreHandler {
@@ -301,7 +289,7 @@ test('frames are delivered as binary Float64Array bytes and events as JSON to ev
   const frame = new Float64Array([1, 2.5, -3, Number.NaN, 1e300]);
   h.core.frame(frame);
   frame.fill(0); // the core may reuse its array: what was sent must not change
-  h.core.emit('status', { ...idleStatus, step: 12 });
+  h.core.emit('status', { ...IDLE_STATUS, step: 12 });
   for (const c of [a, b]) {
     await c.binary(1);
     const got = new Float64Array(c.binaries[0]);

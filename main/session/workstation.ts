@@ -11,6 +11,7 @@ import type {
   ParsedRequest,
   SessionStatus,
 } from '../contract/api.ts';
+import { IDLE_STATUS } from '../contract/status.ts';
 import type { SessionConfig } from '../contract/session-config.ts';
 import { activeBackend } from '../learn/backend.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
@@ -25,19 +26,6 @@ export class WorkstationError extends Error {
   override name = 'WorkstationError';
 }
 
-const IDLE: SessionStatus = {
-  sessionId: null,
-  status: 'idle',
-  config: null,
-  backend: null,
-  step: 0,
-  episode: 0,
-  takeovers: 0,
-  expertSteps: 0,
-  successRate: null,
-  message: null,
-};
-
 type Handlers = {
   [K in CommandName]: (request: ParsedRequest<K>) => Promise<CommandResponse<K>> | CommandResponse<K>;
 };
@@ -48,7 +36,7 @@ export class Workstation implements CoreHandler {
   private readonly listeners = new Set<CoreListener>();
   private session: PreparedSession | null = null;
   private finished: Promise<unknown> | null = null;
-  private lastStatus: SessionStatus = IDLE;
+  private lastStatus: SessionStatus = IDLE_STATUS;
   private closed = false;
   private readonly handlers: Handlers = {
     'app.info': () => ({

@@ -2,6 +2,7 @@
 // (session status, app info, the message line); frames go straight into the LiveStore.
 import { useCallback, useEffect, useState } from 'react';
 import type { AppInfo, CoreClient, SessionStatus } from '../../../main/contract/api.ts';
+import { IDLE_STATUS } from '../../../main/contract/status.ts';
 import type { LiveStore } from '../state/live-store.ts';
 import { KeyboardTakeover } from '../input/keyboard.ts';
 import { probes } from '../test-hook.ts';
@@ -11,19 +12,6 @@ import { ModeBanner } from '../views/ModeBanner.tsx';
 import { Counters } from '../views/Counters.tsx';
 import { SessionControls } from '../views/SessionControls.tsx';
 import { MessageLine, type Message } from '../views/MessageLine.tsx';
-
-export const IDLE_STATUS: SessionStatus = {
-  sessionId: null,
-  status: 'idle',
-  config: null,
-  backend: null,
-  step: 0,
-  episode: 0,
-  takeovers: 0,
-  expertSteps: 0,
-  successRate: null,
-  message: null,
-};
 
 export interface AppProps {
   client: CoreClient;

@@ -11,6 +11,7 @@ import type {
   SceneEvent,
   SessionStatus,
 } from '../../../main/contract/api.ts';
+import { IDLE_STATUS } from '../../../main/contract/status.ts';
 import { encodeFrame } from '../../../main/contract/frame.ts';
 import type { ControlMode } from '../../../main/contract/modes.ts';
 import type { RoadScene } from '../../../main/contract/scene.ts';
@@ -93,18 +94,7 @@ export class FakeCore implements CoreHandler {
   private readonly listeners = new Set<CoreListener>();
   private readonly hz: number;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private status: SessionStatus = {
-    sessionId: null,
-    status: 'idle',
-    config: null,
-    backend: null,
-    step: 0,
-    episode: 0,
-    takeovers: 0,
-    expertSteps: 0,
-    successRate: null,
-    message: null,
-  };
+  private status: SessionStatus = { ...IDLE_STATUS };
   private scene: SceneEvent | null = null;
   private nextSessionId = 1;
   private engaged = false;
