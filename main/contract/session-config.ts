@@ -17,6 +17,43 @@ export type BackendName = Exclude<BackendChoice, 'auto'>;
 export const PACES = ['realtime', 'fast'] as const;
 export type Pace = (typeof PACES)[number];
 
+/**
+ * How the loop and the learner meet. async: the loop never waits, the policy lags on a slow
+ * backend (real time). lockstep: the loop waits after each step until the learner has caught up,
+ * so results do not depend on machine speed (fast pace, benchmarks).
+ */
+export const LEARNER_MODES = ['lockstep', 'async'] as const;
+export type LearnerMode = (typeof LEARNER_MODES)[number];
+
+/** Warm-up: the expert drives (release code), or a PVP-style density gate decides (paper-era code). */
+export const WARMUP_MODES = ['expertDrive', 'humanGatedPVP'] as const;
+export type WarmupMode = (typeof WARMUP_MODES)[number];
+
+/** When the gate's threshold is recomputed: at episode ends from robot steps, or after every update round. */
+export const THRESHOLD_RECOMPUTES = ['episodeEnd', 'everyTrainStep'] as const;
+export type ThresholdRecompute = (typeof THRESHOLD_RECOMPUTES)[number];
+
+/** The switchable knobs of AIM (aim-algorithm.md §11.6); a preset fills the ones left unset. */
+export const aimSettingsSchema = z
+  .object({
+    warmupMode: z.enum(WARMUP_MODES),
+    /** An update round runs after every `cadenceEvery` new expert labels (release 25, paper-era 200). */
+    cadenceEvery: z.number().int().min(1).max(1_000_000),
+    /** Proxy-Q steps and BC batches (of 5 steps each) per round (release 25, paper-era 200). */
+    cadenceSteps: z.number().int().min(1).max(1_000_000),
+    /** The release code's quirk: re-run the proxy-Q round on every step while the label count sits on a multiple. */
+    refireWhileIdle: z.boolean(),
+    /** κ in the AIM mask m = 1[diff > κ·ε] (release 1, paper-era 1.5). */
+    maskScale: z.number().gt(0).max(1000),
+    /** The paper's reward-free TD term on the proxy Q, with a target network. */
+    td: z.boolean(),
+    gamma: z.number().min(0).max(1),
+    tau: z.number().gt(0).max(1),
+    thresholdRecompute: z.enum(THRESHOLD_RECOMPUTES),
+  })
+  .strict();
+export type AimSettings = z.infer<typeof aimSettingsSchema>;
+
 // The simulated expert answers help requests; a person can always take over with the keyboard.
 // A person as the expert who answers help requests (with a wheel) extends this union.
 export const expertSourceSchema = z.discriminatedUnion('kind', [
@@ -47,8 +84,29 @@ export const sessionConfigSchema = z
     backend: z.enum(BACKENDS).default('auto'),
     /** Gradient batch size; the paper uses 1024, small tests use less. */
     batchSize: z.number().int().min(1).max(65_536).default(1024),
+    /** Knobs set explicitly; the rest come from the preset (a stored session holds all of them). */
+    aim: aimSettingsSchema.partial().default({}),
+    /** Defaults to lockstep at fast pace and async in real time (which never waits). */
+    learnerMode: z.enum(LEARNER_MODES).optional(),
+    /** Evaluate the deterministic novice every this many expert-involved steps; 0 never. */
+    evalEvery: z.number().int().min(0).max(100_000_000).default(0),
+    evalEpisodes: z.number().int().min(1).max(1000).default(50),
+    /** First held-out scenario seed of the evaluation (MetaDrive's 1000–1049). */
+    evalSeedStart: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1000),
   })
-  .strict();
+  .strict()
+  .refine((config) => !(config.pace === 'realtime' && config.learnerMode === 'lockstep'), {
+    message: 'a real-time session never waits for the learner: learnerMode lockstep needs pace fast',
+    path: ['learnerMode'],
+  });
 
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
 export type SessionConfig = z.output<typeof sessionConfigSchema>;
+
+/** A configuration with the preset applied: every knob and the learner mode are explicit. */
+export type ResolvedSessionConfig = SessionConfig & { aim: AimSettings; learnerMode: LearnerMode };

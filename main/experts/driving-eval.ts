@@ -32,11 +32,8 @@ export interface EpisodeOutcome {
   region: string;
 }
 
-export interface ExpertEvalResult {
-  env: string;
-  policy: 'expert';
-  stochastic: boolean;
-  seeds: { start: number; count: number };
+/** The metrics of an evaluation (aim-algorithm.md §7), over its episodes. */
+export interface EvalSummary {
   episodes: number;
   successRate: number;
   routeCompletion: number;
@@ -47,7 +44,45 @@ export interface ExpertEvalResult {
   meanReturn: number;
   meanCost: number;
   meanLength: number;
+}
+
+export interface ExpertEvalResult extends EvalSummary {
+  env: string;
+  policy: 'expert';
+  stochastic: boolean;
+  seeds: { start: number; count: number };
   outcomes: EpisodeOutcome[];
+}
+
+/** How an episode ended, from its last step's info and whether it crashed on the way. */
+export function episodeOutcome(seed: number, info: StepInfo, crashed: boolean): EpisodeOutcome {
+  return {
+    seed,
+    success: info.arriveDest,
+    crash: crashed,
+    outOfRoad: info.outOfRoad,
+    maxStep: info.maxStep && !info.arriveDest && !info.outOfRoad,
+    routeCompletion: info.routeCompletion,
+    return: info.episodeReward,
+    cost: info.episodeCost,
+    length: info.episodeLength,
+    region: info.region,
+  };
+}
+
+export function summariseOutcomes(outcomes: readonly EpisodeOutcome[]): EvalSummary {
+  const mean = (f: (o: EpisodeOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0) / outcomes.length;
+  return {
+    episodes: outcomes.length,
+    successRate: mean((o) => +o.success),
+    routeCompletion: mean((o) => o.routeCompletion),
+    crashRate: mean((o) => +o.crash),
+    outOfRoadRate: mean((o) => +o.outOfRoad),
+    maxStepRate: mean((o) => +o.maxStep),
+    meanReturn: mean((o) => o.return),
+    meanCost: mean((o) => o.cost),
+    meanLength: mean((o) => o.length),
+  };
 }
 
 export function evaluateExpert(options: ExpertEvalOptions = {}): ExpertEvalResult {
@@ -77,34 +112,7 @@ export function evaluateExpert(options: ExpertEvalOptions = {}): ExpertEvalResul
         break;
       }
     }
-    outcomes.push({
-      seed,
-      success: info.arriveDest,
-      crash: crashed,
-      outOfRoad: info.outOfRoad,
-      maxStep: info.maxStep && !info.arriveDest && !info.outOfRoad,
-      routeCompletion: info.routeCompletion,
-      return: info.episodeReward,
-      cost: info.episodeCost,
-      length: info.episodeLength,
-      region: info.region,
-    });
+    outcomes.push(episodeOutcome(seed, info, crashed));
   }
-  const mean = (f: (o: EpisodeOutcome) => number) => outcomes.reduce((s, o) => s + f(o), 0) / outcomes.length;
-  return {
-    env: envId,
-    policy: 'expert',
-    stochastic,
-    seeds,
-    episodes: outcomes.length,
-    successRate: mean((o) => +o.success),
-    routeCompletion: mean((o) => o.routeCompletion),
-    crashRate: mean((o) => +o.crash),
-    outOfRoadRate: mean((o) => +o.outOfRoad),
-    maxStepRate: mean((o) => +o.maxStep),
-    meanReturn: mean((o) => o.return),
-    meanCost: mean((o) => o.cost),
-    meanLength: mean((o) => o.length),
-    outcomes,
-  };
+  return { env: envId, policy: 'expert', stochastic, seeds, ...summariseOutcomes(outcomes), outcomes };
 }

@@ -3,7 +3,8 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { AimLearner, aimLoss, disagreementMask, AIM_REFERENCE_DEFAULTS } from './aim.ts';
+import { AimLearner, aimLoss, disagreementMask, tdLoss, AIM_REFERENCE_DEFAULTS } from './aim.ts';
+import { trainableVariables } from './networks.ts';
 import { selectBackend } from './backend.ts';
 import { Rng } from '../sim/random.ts';
 
@@ -53,7 +54,19 @@ test('a masked sample contributes no gradient through its novice term', () => {
   q.dispose();
 });
 
-function syntheticLearner(seed: number): {
+test('the TD term is the paper’s reward-free equation: (Q(s,a) − γ·(1−d)·Q̄(s′,π(s′)))² averaged', () => {
+  const value = tf.tidy(
+    () =>
+      tdLoss(tf.tensor2d([[1], [2]]), tf.tensor2d([[3], [4]]), tf.tensor2d([[0], [1]]), 0.5).dataSync()[0],
+  );
+  // Sample 1: target 0.5·3 = 1.5, error 0.25. Sample 2 is terminal: target 0, error 4. Mean 2.125.
+  assert.ok(Math.abs(value - 2.125) < 1e-6, `loss ${value}`);
+});
+
+function syntheticLearner(
+  seed: number,
+  overrides: Partial<ConstructorParameters<typeof AimLearner>[0]> = {},
+): {
   learner: AimLearner;
   expert: (obs: Float32Array) => Float32Array;
   obsDim: number;
@@ -76,6 +89,7 @@ function syntheticLearner(seed: number): {
     cadence: { every: 5, qSteps: 5, bcRounds: 5, refireWhileIdle: false },
     bufferCapacity: 1000,
     seed,
+    ...overrides,
   });
   return { learner, expert, obsDim };
 }
@@ -186,5 +200,91 @@ test('online updates follow the cadence and keep the tensor count flat', () => {
     5,
   );
   assert.equal(tf.memory().numTensors, tensors, 'no tensors leak across updates');
+  learner.dispose();
+});
+
+function observeExpert(
+  learner: AimLearner,
+  expert: (obs: Float32Array) => Float32Array,
+  rng: Rng,
+  obsDim: number,
+  count: number,
+  intervention: (i: number) => boolean,
+): void {
+  for (let i = 0; i < count; i++) {
+    const obs = randomObs(rng, obsDim);
+    const action = expert(obs);
+    learner.observe({
+      obs,
+      nextObs: randomObs(rng, obsDim),
+      noviceAction: action,
+      appliedAction: action,
+      intervention: intervention(i),
+      interventionStart: false,
+      done: i % 10 === 9,
+    });
+  }
+}
+
+test('with the TD term, the target network follows the proxy Q by Polyak averaging at rate τ', () => {
+  const tau = 0.25;
+  const { learner, expert, obsDim } = syntheticLearner(21, { td: { gamma: 0.99, tau }, initialRounds: 1 });
+  const target = learner.proxyQTarget;
+  assert.ok(target);
+  const weight = (model: tf.LayersModel) => Array.from(trainableVariables(model)[0].dataSync().slice(0, 5));
+  const start = weight(learner.proxyQ);
+  assert.deepEqual(weight(target), start, 'the target starts as a copy');
+  observeExpert(learner, expert, new Rng(2), obsDim, 40, (i) => i % 2 === 0);
+  learner.initialFit(); // one proxy-Q step
+  const online = weight(learner.proxyQ);
+  const expected = online.map((w, i) => tau * w + (1 - tau) * start[i]);
+  weight(target).forEach((w, i) => assert.ok(Math.abs(w - expected[i]) < 1e-6, `${w} vs ${expected[i]}`));
+  assert.notDeepEqual(online, start, 'the proxy Q moved');
+  // Rounds with the TD term keep the tensor count flat too.
+  learner.afterStep();
+  const tensors = tf.memory().numTensors;
+  observeExpert(learner, expert, new Rng(3), obsDim, 12, () => true);
+  for (let i = 0; i < 3; i++) learner.afterStep();
+  assert.equal(tf.memory().numTensors, tensors);
+  learner.dispose();
+});
+
+test('a learner restored from another’s state continues its schedule', () => {
+  const { learner, expert, obsDim } = syntheticLearner(31);
+  observeExpert(learner, expert, new Rng(4), obsDim, 20, () => true);
+  learner.initialFit();
+  const state = learner.state();
+  const copy = syntheticLearner(32).learner;
+  observeExpert(copy, expert, new Rng(4), obsDim, 20, () => true);
+  copy.restoreState(state);
+  assert.equal(copy.switchToRobotThreshold, state.epsilon);
+  // Five more labels make a round due in both (cadence 5).
+  for (const l of [learner, copy]) observeExpert(l, expert, new Rng(5), obsDim, 5, () => true);
+  assert.equal(copy.afterStep().policyUpdated, learner.afterStep().policyUpdated);
+  assert.throws(() => syntheticLearner(33).learner.state(), /before its initial fit/);
+  learner.dispose();
+  copy.dispose();
+});
+
+test('the recomputed threshold is the (1 − δ) quantile of Q at stored novice actions', () => {
+  const { learner, expert, obsDim } = syntheticLearner(41);
+  const rng = new Rng(6);
+  observeExpert(learner, expert, rng, obsDim, 20, () => true);
+  learner.initialFit();
+  // One novice transition repeated: every sampled Q value is the same, and so is the quantile.
+  const obs = randomObs(rng, obsDim);
+  const action = Float32Array.from([0.3, -0.2]);
+  for (let i = 0; i < 40; i++)
+    learner.observe({
+      obs,
+      nextObs: obs,
+      noviceAction: action,
+      appliedAction: action,
+      intervention: false,
+      interventionStart: false,
+      done: false,
+    });
+  const q = learner.q(obs, action)[0];
+  assert.ok(Math.abs(learner.recomputedThreshold(0.05) - q) < 1e-5);
   learner.dispose();
 });

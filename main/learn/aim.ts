@@ -1,22 +1,28 @@
 // AIM for continuous actions (Cai, Peng, Zhou, ICML 2025), as aim-algorithm.md §1–§4 specifies it.
 //
-// Two separate networks:
-//   novice actor π(s)        — trained by behaviour cloning on expert-labelled (takeover) data:
-//                                L_BC = E_(s,a_h)∈D_h ‖a_h − π(s)‖²
-//   proxy Q_c(s, a)          — trained with the AIM loss on the same human buffer D_h:
-//                                L_AIM = E_(s,a_h)∈D_h [ |Q_c(s,a_h) + 1|² + m·|Q_c(s,a_n) − 1|² ]
-//                                with a_n = π(s) (current novice, no gradient) and
-//                                m = 1[ mean_dims (a_h − a_n)² > κ·ε ]   (κ the mask scale)
+// Two separate networks, both trained on the human buffer D_h of expert-labelled (takeover) steps:
+//   novice actor π(s)    — behaviour cloning:
+//                            L_BC  = E_(s,a_h)∈D_h ‖a_h − π(s)‖²
+//   proxy Q_c(s, a)      — the AIM loss, with a_n = π(s) (the current novice, no gradient):
+//                            L_AIM = E_(s,a_h)∈D_h [ |Q_c(s,a_h) + 1|² + |m·Q_c(s,a_n) − 1|² ]
+//                            m = 1[ mean_dims (a_h − a_n)² > κ·ε ]   (κ the mask scale)
 //   In words: the expert's action is labelled −1 ("no help needed"); the novice's action +1
 //   ("help needed"), but only where it differs from the expert's by more than ε. As the reference
 //   code does, a masked sample keeps the constant 1 in the mean (m·Q − 1 = −1), so it dilutes the
 //   gradient without contributing to it.
+//   The paper's objective adds a reward-free TD term over all transitions (D_h ∪ D_n):
+//                            J = L_AIM + L_TD
+//                            L_TD  = E_(s,a,s',d) [ |Q_c(s,a) − γ·(1−d)·Q̄_c(s', π(s'))|² ]
+//   with a target network Q̄_c ← τ·Q_c + (1−τ)·Q̄_c after every proxy-Q step. The paper's max over
+//   a' is taken at the novice's action, as TD3 does for continuous actions. The release code has no
+//   TD term (the reference preset); the paper preset turns it on.
 //
 // The gate (main/session/gate.ts) asks for help when Q_c(s, a_n) exceeds the (1 − δ) quantile of
 // Q_c over robot-controlled steps; this file supplies Q_c, π, ε and the held-out Q values.
 import * as tf from '@tensorflow/tfjs';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
+import { quantile } from './quantile.ts';
 import { Rng } from '../sim/random.ts';
 
 export interface AimCadence {
@@ -49,6 +55,8 @@ export interface AimLearnerConfig {
   /** κ in the mask m = 1[diff > κ·ε]: 1 in the release code, 1.5 in the paper-era code. */
   maskScale: number;
   cadence: AimCadence;
+  /** The paper's TD term on the proxy Q (discount γ, target-network rate τ), or null for none. */
+  td: { gamma: number; tau: number } | null;
   bufferCapacity: number;
   seed: number;
 }
@@ -63,14 +71,26 @@ export const AIM_REFERENCE_DEFAULTS: Omit<AimLearnerConfig, 'obsDim' | 'actionDi
   heldOutFraction: 0.1,
   maskScale: 1,
   cadence: { every: 25, qSteps: 25, bcRounds: 25, refireWhileIdle: false },
+  td: null,
   bufferCapacity: 50_000,
 };
+
+/** Samples of the novice buffer whose Q values set the threshold when it is recomputed every round. */
+const THRESHOLD_SAMPLES = 200;
+const THRESHOLD_MIN_NOVICE = 32;
 
 export interface InitialFit {
   /** ε: the mean squared BC discrepancy on the training part of the warm-up data (switch-to-robot threshold). */
   epsilon: number;
   /** Q_c(s, π(s)) on the held-out part of the warm-up data, to initialise the gate's threshold. */
   heldOutQ: Float32Array;
+}
+
+/** What a checkpoint needs beyond the weights to continue the schedule. */
+export interface AimLearnerState {
+  epsilon: number;
+  nextPolicyUpdate: number;
+  lastQRoundAt: number;
 }
 
 export interface UpdateReport {
@@ -86,6 +106,8 @@ export class AimLearner {
   readonly novice: ReplayBuffer;
   readonly actor: tf.Sequential;
   readonly proxyQ: tf.Sequential;
+  /** Q̄_c of the TD term, or null without it. */
+  readonly proxyQTarget: tf.Sequential | null;
   private readonly actorOptimizer: tf.Optimizer;
   private readonly qOptimizer: tf.Optimizer;
   private readonly rng: Rng;
@@ -100,6 +122,11 @@ export class AimLearner {
     this.novice = new ReplayBuffer(config.bufferCapacity, config.obsDim, config.actionDim);
     this.actor = createActor(config.obsDim, config.actionDim, config.actorHidden, config.seed);
     this.proxyQ = createProxyQ(config.obsDim, config.actionDim, config.qHidden, config.seed + 1000);
+    this.proxyQTarget = null;
+    if (config.td) {
+      this.proxyQTarget = createProxyQ(config.obsDim, config.actionDim, config.qHidden, config.seed + 1000);
+      this.proxyQTarget.setWeights(this.proxyQ.getWeights());
+    }
     this.actorOptimizer = createAdam(config.learningRate);
     this.qOptimizer = createAdam(config.learningRate);
   }
@@ -153,9 +180,7 @@ export class AimLearner {
     for (let round = 0; round < this.config.initialRounds; round++) {
       this.bcRound(this.human.gather(this.human.sampleIndices(this.config.batchSize, this.rng, bootstrap)));
     }
-    for (let step = 0; step < this.config.initialRounds; step++) {
-      this.aimStep(this.human.gather(this.human.sampleIndices(this.config.batchSize, this.rng)), null);
-    }
+    for (let step = 0; step < this.config.initialRounds; step++) this.proxyQStep(null);
     this.epsilon = this.meanDiscrepancy(this.human.gather(trainSlots));
     const heldOut = this.human.gather(this.human.firstIndices(trainCount, total));
     const heldOutQ =
@@ -186,18 +211,44 @@ export class AimLearner {
     if (onMultiple && (cadence.refireWhileIdle || labels !== this.lastQRoundAt)) {
       this.lastQRoundAt = labels;
       const threshold = this.config.maskScale * (this.epsilon ?? 0);
-      for (let step = 0; step < cadence.qSteps; step++) {
-        this.aimStep(this.human.gather(this.human.sampleIndices(batchSize, this.rng)), threshold);
-      }
+      for (let step = 0; step < cadence.qSteps; step++) this.proxyQStep(threshold);
       report.qSteps = cadence.qSteps;
     }
     return report;
+  }
+
+  /**
+   * The threshold as the MiniGrid release recomputes it after every update (§4.2): the (1 − δ)
+   * quantile of Q_c at the stored novice actions of a fresh sample of the novice buffer (of the
+   * human buffer while the novice buffer is nearly empty).
+   */
+  recomputedThreshold(delta: number): number {
+    const source = this.novice.size >= THRESHOLD_MIN_NOVICE ? this.novice : this.human;
+    const batch = source.gather(source.sampleIndices(THRESHOLD_SAMPLES, this.rng));
+    return quantile(this.q(batch.obs, batch.noviceAction, batch.size), 1 - delta);
+  }
+
+  state(): AimLearnerState {
+    if (this.epsilon === null) throw new Error('the learner has no state to save before its initial fit');
+    return {
+      epsilon: this.epsilon,
+      nextPolicyUpdate: this.nextPolicyUpdate,
+      lastQRoundAt: this.lastQRoundAt,
+    };
+  }
+
+  /** Continues a schedule saved by state(), with the weights and buffers restored separately. */
+  restoreState(state: AimLearnerState): void {
+    this.epsilon = state.epsilon;
+    this.nextPolicyUpdate = state.nextPolicyUpdate;
+    this.lastQRoundAt = state.lastQRoundAt;
   }
 
   /** Frees the networks and optimizers' tensors. */
   dispose(): void {
     this.actor.dispose();
     this.proxyQ.dispose();
+    this.proxyQTarget?.dispose();
     this.actorOptimizer.dispose();
     this.qOptimizer.dispose();
   }
@@ -218,9 +269,14 @@ export class AimLearner {
     });
   }
 
-  /** One Adam step of L_AIM on a human-buffer batch; `maskThreshold` null means the unmasked loss. */
-  private aimStep(batch: Batch, maskThreshold: number | null): void {
-    const { obsDim, actionDim } = this.config;
+  /**
+   * One Adam step of L_AIM on a human-buffer batch (plus L_TD when the TD term is on);
+   * `maskThreshold` null means the unmasked loss of the initial fit.
+   */
+  private proxyQStep(maskThreshold: number | null): void {
+    const { obsDim, actionDim, batchSize } = this.config;
+    const batch = this.human.gather(this.human.sampleIndices(batchSize, this.rng));
+    const tdBatches = this.config.td ? this.tdBatches() : [];
     const variables = trainableVariables(this.proxyQ);
     tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
@@ -232,15 +288,61 @@ export class AimLearner {
           : disagreementMask(humanAction, noviceAction, maskThreshold);
       const humanInput = tf.concat([obs, humanAction], 1);
       const noviceInput = tf.concat([obs, noviceAction], 1);
+      const td = tdBatches.map((part) => this.tdInputs(part));
       this.qOptimizer.minimize(
-        () =>
-          aimLoss(
+        () => {
+          const loss = aimLoss(
             this.proxyQ.apply(humanInput) as tf.Tensor,
             this.proxyQ.apply(noviceInput) as tf.Tensor,
             mask,
-          ),
+          );
+          if (td.length === 0) return loss;
+          // The mean over an even mix of human and novice transitions.
+          const tdTerms = td.map(({ input, nextQ, done }) =>
+            tdLoss(this.proxyQ.apply(input) as tf.Tensor, nextQ, done, this.config.td?.gamma ?? 0),
+          );
+          return tf.add(loss, tf.div(tf.addN(tdTerms), tdTerms.length)) as tf.Scalar;
+        },
         false,
         variables,
+      );
+    });
+    if (this.config.td) this.updateTarget(this.config.td.tau);
+  }
+
+  /** Half a batch from each buffer (all from the human buffer while the novice buffer is empty). */
+  private tdBatches(): Batch[] {
+    const { batchSize } = this.config;
+    if (this.novice.size === 0) return [this.human.gather(this.human.sampleIndices(batchSize, this.rng))];
+    const half = Math.ceil(batchSize / 2);
+    return [
+      this.human.gather(this.human.sampleIndices(half, this.rng)),
+      this.novice.gather(this.novice.sampleIndices(batchSize - half, this.rng)),
+    ];
+  }
+
+  /** The TD term's input (s, a_applied) and its constants Q̄_c(s', π(s')) and d. */
+  private tdInputs(batch: Batch): { input: tf.Tensor; nextQ: tf.Tensor; done: tf.Tensor } {
+    const { obsDim, actionDim } = this.config;
+    const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
+    const applied = tf.tensor2d(batch.appliedAction, [batch.size, actionDim]);
+    const nextObs = tf.tensor2d(batch.nextObs, [batch.size, obsDim]);
+    const nextAction = this.actor.predict(nextObs) as tf.Tensor;
+    const target = this.proxyQTarget as tf.Sequential;
+    return {
+      input: tf.concat([obs, applied], 1),
+      nextQ: target.predict(tf.concat([nextObs, nextAction], 1)) as tf.Tensor,
+      done: tf.tensor2d(batch.done, [batch.size, 1]),
+    };
+  }
+
+  /** Polyak averaging: Q̄_c ← τ·Q_c + (1 − τ)·Q̄_c. */
+  private updateTarget(tau: number): void {
+    const online = trainableVariables(this.proxyQ);
+    const target = trainableVariables(this.proxyQTarget as tf.Sequential);
+    tf.tidy(() => {
+      target.forEach((variable, i) =>
+        variable.assign(tf.add(tf.mul(online[i], tau), tf.mul(variable, 1 - tau))),
       );
     });
   }
@@ -278,5 +380,15 @@ export function aimLoss(qHuman: tf.Tensor, qNovice: tf.Tensor, mask: tf.Tensor):
   return tf.tidy(
     () =>
       tf.mean(tf.add(tf.square(tf.add(qHuman, 1)), tf.square(tf.sub(tf.mul(mask, qNovice), 1)))) as tf.Scalar,
+  );
+}
+
+/**
+ * L_TD = mean_b[ (Q_c(s,a) − γ·(1 − d)·Q̄_c(s', π(s')))² ]. `nextQ` must be computed outside the
+ * optimizer's closure, so the target side carries no gradient.
+ */
+export function tdLoss(q: tf.Tensor, nextQ: tf.Tensor, done: tf.Tensor, gamma: number): tf.Scalar {
+  return tf.tidy(
+    () => tf.mean(tf.square(tf.sub(q, tf.mul(tf.mul(tf.sub(1, done), gamma), nextQ)))) as tf.Scalar,
   );
 }

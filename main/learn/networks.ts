@@ -44,6 +44,11 @@ export function createMlp(spec: MlpSpec): tf.Sequential {
   return model;
 }
 
+/** The weight shapes of a dense stack in TF.js order: kernel [in, out] then bias [out], layer by layer. */
+export function mlpWeightShapes(sizes: readonly number[]): number[][] {
+  return sizes.slice(1).flatMap((out, i) => [[sizes[i], out], [out]]);
+}
+
 /** Novice actor π(s): obs → hidden ReLU layers → tanh action in [−1, 1]. */
 export function createActor(
   obsDim: number,
