@@ -1,5 +1,6 @@
 // Bundles what cannot run as plain TypeScript under Node: the renderer (for the browser and Electron's
-// window) and the Electron main process and preload. The core, CLI and tests run from source.
+// window), the Electron main process and preload, and the learner's worker thread that the main
+// process starts. The core, CLI and tests run from source.
 import { build, type BuildOptions } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +46,22 @@ async function buildElectron(): Promise<void> {
     // Native and heavy modules load from node_modules at run time.
     external: ['electron', 'better-sqlite3', '@tensorflow/*'],
   };
-  await build({
+  const core: BuildOptions = {
     ...node,
+    // CommonJS has no import.meta; the core falls back to __filename where it needs its own path
+    // (async-learner.ts finds learner-worker.cjs beside main.cjs).
+    logOverride: { 'empty-import-meta': 'silent' },
+  };
+  await build({
+    ...core,
     entryPoints: { main: 'main/electron/main.ts' },
+    outExtension: { '.js': '.cjs' },
+    outdir: dir,
+  });
+  // The learner's worker thread (main/learn/async-learner.ts resolves it beside main.cjs).
+  await build({
+    ...core,
+    entryPoints: { 'learner-worker': 'main/learn/learner-worker.ts' },
     outExtension: { '.js': '.cjs' },
     outdir: dir,
   });

@@ -1,8 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AimGate, GateError } from './gate.ts';
+import { AimGate, GateError, type GateConfig } from './gate.ts';
 
-const config = { warmupSteps: 3, delta: 0.05, minWindow: 25 };
+const config: GateConfig = {
+  warmupSteps: 3,
+  warmupMode: 'expertDrive',
+  delta: 0.05,
+  minWindow: 25,
+  thresholdRecompute: 'episodeEnd',
+};
 
 function pastWarmup(): AimGate {
   const gate = new AimGate(config);
@@ -15,6 +21,7 @@ function pastWarmup(): AimGate {
   // The expert keeps control after warm-up until the novice agrees with it.
   assert.deepEqual(gate.step({ q: 0, discrepancy: 0.05 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -25,8 +32,81 @@ test('warm-up lets the expert drive for exactly the configured steps', () => {
   const gate = new AimGate(config);
   const modes = [0, 1, 2].map(() => gate.step({ q: null, discrepancy: 0 }).mode);
   assert.deepEqual(modes, ['warmup', 'warmup', 'warmup']);
-  assert.ok(gate.awaitingInitialisation);
-  assert.throws(() => gate.step({ q: 0, discrepancy: 0 }), /not initialised/);
+  assert.equal(gate.inWarmup, false);
+  assert.equal(gate.initialised, false);
+});
+
+test('while the initial fit is still running, the expert keeps driving and nobody asks for help', () => {
+  const gate = new AimGate(config);
+  for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1 });
+  for (let i = 0; i < 5; i++)
+    assert.deepEqual(gate.step({ q: null, discrepancy: 0 }), {
+      mode: 'human',
+      warmup: false,
+      helpRequested: false,
+      handedBack: false,
+    });
+  // Once the fit arrives, the expert hands back only by agreement.
+  gate.initialise(0.1, [0, 1, 2]);
+  assert.equal(gate.step({ q: -5, discrepancy: 0.5 }).mode, 'human');
+  assert.equal(gate.step({ q: -5, discrepancy: 0.05 }).handedBack, true);
+});
+
+test('a human-gated (PVP) warm-up lets the novice drive where the expert would not step in', () => {
+  const gate = new AimGate({ ...config, warmupMode: 'humanGatedPVP' });
+  const decisions = [true, false, true].map((warmupTakeover) =>
+    gate.step({ q: null, discrepancy: 1, warmupTakeover }),
+  );
+  assert.deepEqual(
+    decisions.map((d) => [d.mode, d.warmup, d.handedBack]),
+    [
+      ['warmup', true, false],
+      ['robot', true, true],
+      ['warmup', true, false],
+    ],
+  );
+  // The last warm-up step was the expert's: control carries over until agreement.
+  gate.initialise(0.1, [0, 1, 2]);
+  assert.equal(gate.step({ q: -5, discrepancy: 0.5 }).mode, 'human');
+});
+
+test('a PVP warm-up that ends with the novice driving hands the first gated step to the Q-gate', () => {
+  const gate = new AimGate({ ...config, warmupMode: 'humanGatedPVP' });
+  for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1, warmupTakeover: false });
+  gate.initialise(0.1, [0, 1, 2]);
+  assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), {
+    mode: 'human',
+    warmup: false,
+    helpRequested: true,
+    handedBack: false,
+  });
+});
+
+test('with thresholdRecompute everyTrainStep the learner sets the threshold and episode ends leave it', () => {
+  const gate = new AimGate({ ...config, thresholdRecompute: 'everyTrainStep' });
+  for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1 });
+  gate.initialise(0.1, [0, 1, 2]);
+  gate.step({ q: 0, discrepancy: 0 });
+  for (let i = 0; i < 30; i++) gate.step({ q: -1, discrepancy: 1 });
+  gate.episodeEnd();
+  assert.ok(Math.abs((gate.currentThreshold ?? 0) - 1.9) < 1e-12, 'not recomputed from the window');
+  gate.setThreshold(0.25);
+  assert.equal(gate.currentThreshold, 0.25);
+  assert.throws(() => gate.setThreshold(Number.NaN), /finite/);
+});
+
+test('a resumed gate is past warm-up with its saved ε and threshold, the robot driving', () => {
+  const gate = new AimGate(config);
+  gate.resume(0.2, 0.5);
+  assert.equal(gate.inWarmup, false);
+  assert.equal(gate.agreementThreshold, 0.2);
+  assert.deepEqual(gate.step({ q: 0.6, discrepancy: 1 }), {
+    mode: 'human',
+    warmup: false,
+    helpRequested: true,
+    handedBack: false,
+  });
+  assert.throws(() => gate.resume(Number.NaN, 0.5), /finite/);
 });
 
 test('after warm-up the expert keeps control until the novice agrees, whatever Q says', () => {
@@ -35,11 +115,13 @@ test('after warm-up the expert keeps control until the novice agrees, whatever Q
   gate.initialise(0.1, [0, 1, 2]);
   assert.deepEqual(gate.step({ q: -50, discrepancy: 0.5 }), {
     mode: 'human',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });
   assert.deepEqual(gate.step({ q: -50, discrepancy: 0.1 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -53,6 +135,7 @@ test('a new episode starts with the robot driving', () => {
   assert.equal(gate.mode, 'robot');
   assert.deepEqual(gate.step({ q: 0, discrepancy: 1 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });
@@ -68,17 +151,20 @@ test('Q above the threshold asks for help and the expert drives that very step',
   const gate = pastWarmup();
   assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });
   assert.deepEqual(gate.step({ q: 18.1, discrepancy: 1 }), {
     mode: 'human',
+    warmup: false,
     helpRequested: true,
     handedBack: false,
   });
   // While the human drives, Q no longer matters; only agreement does.
   assert.deepEqual(gate.step({ q: -100, discrepancy: 0.5 }), {
     mode: 'human',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });
@@ -89,6 +175,7 @@ test('agreement (mean squared difference ≤ ε) hands back, and the agreeing st
   gate.step({ q: 100, discrepancy: 1 });
   assert.deepEqual(gate.step({ q: 100, discrepancy: 0.1 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -128,12 +215,14 @@ test('a person driving overrides the gate, and after release the robot drives an
   gate.step({ q: 100, discrepancy: 1 }); // the gate asked for help
   assert.deepEqual(gate.step({ q: 100, discrepancy: 1, personDriving: true }), {
     mode: 'human',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });
   assert.equal(gate.mode, 'robot');
   assert.deepEqual(gate.step({ q: 1, discrepancy: 1 }), {
     mode: 'robot',
+    warmup: false,
     helpRequested: false,
     handedBack: false,
   });

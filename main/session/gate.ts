@@ -1,24 +1,31 @@
 // The robot-gated switch of AIM (aim-algorithm.md §4.1–§4.3), as a small state machine:
 //
-//   warm-up  — the first W steps the expert drives; every step is expert-labelled. Control then
-//              stays with the expert until the agreement rule hands it back (the reference's
-//              `last` is still true on the first gated step).
+//   warm-up  — the first W steps. expertDrive (release code): the expert drives every step.
+//              humanGatedPVP (paper-era code): the expert steps in, step by step, where its density
+//              of the novice's action is below 1 − free level (the caller decides; §5.1). Every
+//              warm-up step is expert-involved. Control then stays with whoever held it until the
+//              agreement rule hands it back (the reference's `last` carries over), and with the
+//              expert for as long as the learner's initial fit is still running (real time).
 //   robot    — the novice drives; ask for help when Q_c(s, a_n) > τ, where τ is the (1 − δ)
 //              quantile (linear interpolation) of Q_c over robot-controlled steps. τ starts as that
 //              quantile over the held-out 10% of warm-up data and is recomputed at each episode end
-//              from the robot steps seen since the last policy update (when more than 25 exist).
+//              from the robot steps seen since the last policy update (when more than 25 exist) —
+//              or, with thresholdRecompute 'everyTrainStep', set by the learner after every round.
 //   human    — the expert drives until the novice's proposal agrees with the expert's action:
 //              mean_dims (a_n − a_e)² ≤ ε. The agreeing step is already the robot's (reference §4.3).
+import type { ThresholdRecompute, WarmupMode } from '../contract/session-config.ts';
 import { quantile } from '../learn/quantile.ts';
 
 export type GateMode = 'warmup' | 'robot' | 'human';
 
 export interface GateConfig {
   warmupSteps: number;
+  warmupMode: WarmupMode;
   /** δ: the share of robot steps expected to need help. */
   delta: number;
   /** The threshold is recomputed only from more than this many robot-step Q values (reference: 25). */
   minWindow: number;
+  thresholdRecompute: ThresholdRecompute;
 }
 
 export interface GateStepInput {
@@ -28,11 +35,15 @@ export interface GateStepInput {
   discrepancy: number;
   /** A person is holding the takeover control: they drive, whatever the gate would decide. */
   personDriving?: boolean;
+  /** humanGatedPVP warm-up: the expert would step in (its density of a_n is below 1 − free level). */
+  warmupTakeover?: boolean;
 }
 
 export interface GateDecision {
-  /** Who drives this step. */
+  /** Who drives this step: 'warmup' is the expert during warm-up. */
   mode: GateMode;
+  /** A warm-up step: expert-involved whoever drives. */
+  warmup: boolean;
   /** The gate asked for help on this step (robot → human). */
   helpRequested: boolean;
   /** Control returned to the robot on this step by the agreement rule. */
@@ -63,9 +74,9 @@ export class AimGate {
     return this.stepsTaken < this.config.warmupSteps;
   }
 
-  /** True once warm-up is over but the learner has not yet supplied ε and the held-out Q values. */
-  get awaitingInitialisation(): boolean {
-    return !this.inWarmup && this.threshold === null;
+  /** ε and a first threshold are set (by the initial fit or a resumed checkpoint). */
+  get initialised(): boolean {
+    return this.threshold !== null;
   }
 
   get currentThreshold(): number | null {
@@ -89,7 +100,25 @@ export class AimGate {
     this.epsilon = epsilon;
     this.threshold = quantile(heldOutQ, 1 - this.config.delta);
     this.window = [];
-    this.humanDriving = true;
+  }
+
+  /** Continues a session saved past warm-up: ε and the threshold as they were, a new episode ahead. */
+  resume(epsilon: number, threshold: number): void {
+    if (!Number.isFinite(epsilon) || epsilon < 0 || !Number.isFinite(threshold))
+      throw new GateError(
+        `a resumed gate needs a finite ε ≥ 0 and threshold, got ${epsilon} and ${threshold}`,
+      );
+    this.stepsTaken = Math.max(this.stepsTaken, this.config.warmupSteps);
+    this.epsilon = epsilon;
+    this.threshold = threshold;
+    this.window = [];
+    this.humanDriving = false;
+  }
+
+  /** thresholdRecompute 'everyTrainStep': the learner's fresh quantile after an update round. */
+  setThreshold(threshold: number): void {
+    if (!Number.isFinite(threshold)) throw new GateError(`the threshold must be finite, got ${threshold}`);
+    this.threshold = threshold;
   }
 
   /** Decides who drives this step. */
@@ -102,6 +131,7 @@ export class AimGate {
   /** Recomputes the threshold from the robot steps in the window; a new episode starts with the robot. */
   episodeEnd(): void {
     this.humanDriving = false;
+    if (this.config.thresholdRecompute !== 'episodeEnd') return;
     if (this.threshold !== null && this.window.length > this.config.minWindow) {
       this.threshold = quantile(this.window, 1 - this.config.delta);
     }
@@ -112,31 +142,43 @@ export class AimGate {
     this.window = [];
   }
 
-  private decide({ q, discrepancy, personDriving = false }: GateStepInput): GateDecision {
-    if (this.inWarmup) return { mode: 'warmup', helpRequested: false, handedBack: false };
+  private decide({
+    q,
+    discrepancy,
+    personDriving = false,
+    warmupTakeover = true,
+  }: GateStepInput): GateDecision {
+    const none = { helpRequested: false, handedBack: false };
+    if (this.inWarmup) {
+      const wasHuman = this.humanDriving;
+      this.humanDriving = personDriving || this.config.warmupMode === 'expertDrive' || warmupTakeover;
+      // Under the density rule the expert lets go as soon as the novice's action is likely enough.
+      const handedBack = wasHuman && !this.humanDriving;
+      return { mode: this.humanDriving ? 'warmup' : 'robot', warmup: true, helpRequested: false, handedBack };
+    }
     if (personDriving) {
       // The person's release hands control to the robot, whatever the gate had decided before.
       this.humanDriving = false;
-      return { mode: 'human', helpRequested: false, handedBack: false };
+      return { mode: 'human', warmup: false, ...none };
     }
     if (this.threshold === null || this.epsilon === null) {
-      throw new GateError(
-        'the gate was not initialised after warm-up (call initialise with ε and held-out Q values)',
-      );
+      // The initial fit has not come back yet (real time): the warm-up carries over.
+      this.humanDriving = true;
+      return { mode: 'human', warmup: false, ...none };
     }
     if (this.humanDriving) {
       if (discrepancy <= this.epsilon) {
         this.humanDriving = false;
-        return { mode: 'robot', helpRequested: false, handedBack: true };
+        return { mode: 'robot', warmup: false, helpRequested: false, handedBack: true };
       }
-      return { mode: 'human', helpRequested: false, handedBack: false };
+      return { mode: 'human', warmup: false, ...none };
     }
     if (q === null) throw new GateError('the robot is driving but no Q value was given');
     if (q > this.threshold) {
       this.humanDriving = true;
-      return { mode: 'human', helpRequested: true, handedBack: false };
+      return { mode: 'human', warmup: false, helpRequested: true, handedBack: false };
     }
     this.window.push(q);
-    return { mode: 'robot', helpRequested: false, handedBack: false };
+    return { mode: 'robot', warmup: false, ...none };
   }
 }

@@ -1,52 +1,180 @@
-// Builds a ready-to-run session from a validated configuration: backend, environment, learner,
-// the session row and its recorder. Shared by every host (CLI, browser mode, Electron).
+// Builds a ready-to-run session from a validated configuration: backend, environment, the learner's
+// thread, the session row and its recorder; stores a checkpoint after every fit and update round
+// and at the end, and every evaluation. Shared by every host (CLI, browser mode, Electron).
 import type { CoreListener, SessionStatus } from '../contract/api.ts';
-import type { SessionConfig } from '../contract/session-config.ts';
+import type { BackendName, ResolvedSessionConfig, SessionConfig } from '../contract/session-config.ts';
+import type { AimLearnerState } from '../learn/aim.ts';
+import { AsyncLearner } from '../learn/async-learner.ts';
 import { selectBackend } from '../learn/backend.ts';
-import { AIM_REFERENCE_DEFAULTS, AimLearner } from '../learn/aim.ts';
+import { CHECKPOINT_FORMAT, encodeModel } from '../learn/checkpoint.ts';
+import type { PolicyEvalResult } from '../learn/evaluate.ts';
+import type { LearnerRestore, LearnerWeights, StepStamp } from '../learn/learner-protocol.ts';
+import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import type { AimDatabase } from '../store/database.ts';
-import type { SessionEnd } from '../store/records.ts';
+import type { EvaluationRecord, SessionEnd } from '../store/records.ts';
 import { createEnvSetup } from './environments.ts';
-import { SessionRunner } from './runner.ts';
+import { planResume, type ResumeChanges } from './resume.ts';
+import { SessionRunner, type ResumePoint } from './runner.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const APP_VERSION: string = packageJson.version;
 
 export interface PreparedSession {
   runner: SessionRunner;
+  config: ResolvedSessionConfig;
   /** Runs the session to its end and records how it ended; never throws for a session failure. */
   run(): Promise<SessionEnd>;
 }
 
+export interface PrepareOptions {
+  /** Each evaluation as it is stored (the CLI prints it on its progress line). */
+  onEvaluation?(evaluation: EvaluationRecord): void;
+}
+
+/** A new session. */
 export async function prepareSession(
   db: AimDatabase,
-  config: SessionConfig,
+  input: SessionConfig,
   host: string,
   listener: CoreListener,
+  options: PrepareOptions = {},
 ): Promise<PreparedSession> {
+  const config = resolveSessionConfig(input);
   const backend = await selectBackend(config.backend);
-  const setup = createEnvSetup(config.env, config.seed);
-  const box = setup.env.spec.actionSpace;
+  const learner = await startLearner(config, backend, null);
+  const sessionId = await orClose(learner, () =>
+    db.createSession({ config, backend, appVersion: APP_VERSION, host, pid: process.pid }),
+  );
+  return assemble({ db, sessionId, config, backend, learner, host: listener, options, resume: null });
+}
+
+/** Continues an ended session from its last checkpoint; nothing is written unless it can. */
+export async function resumeSession(
+  db: AimDatabase,
+  sessionId: number,
+  changes: ResumeChanges,
+  host: string,
+  listener: CoreListener,
+  options: PrepareOptions = {},
+): Promise<PreparedSession> {
+  const plan = planResume(db, sessionId, changes);
+  const backend = await selectBackend(plan.config.backend);
+  const learner = await startLearner(plan.config, backend, plan.restore);
+  await orClose(learner, () =>
+    db.reopenSession(sessionId, { config: plan.config, backend, host, pid: process.pid }),
+  );
+  const resume = { point: plan.point, state: plan.restore.state };
+  return assemble({ db, sessionId, config: plan.config, backend, learner, host: listener, options, resume });
+}
+
+/** Runs a step of setting up, stopping the learner's thread if it fails. */
+async function orClose<T>(learner: AsyncLearner, action: () => T): Promise<T> {
+  try {
+    return action();
+  } catch (error) {
+    await learner.close();
+    throw error;
+  }
+}
+
+function startLearner(
+  config: ResolvedSessionConfig,
+  backend: BackendName,
+  restore: LearnerRestore | null,
+): Promise<AsyncLearner> {
+  const { env } = createEnvSetup(config.env, config.seed);
+  const box = env.spec.actionSpace;
   if (box.kind !== 'box')
     throw new Error(`environment ${config.env} has discrete actions; continuous AIM cannot train on it`);
-  const learner = new AimLearner({
-    ...AIM_REFERENCE_DEFAULTS,
-    obsDim: setup.env.spec.obsShape.reduce((a, b) => a * b, 1),
-    actionDim: box.dim,
-    batchSize: config.batchSize,
-    seed: config.seed,
+  return AsyncLearner.start({
+    backend,
+    learner: aimLearnerConfig(
+      config,
+      env.spec.obsShape.reduce((a, b) => a * b, 1),
+      box.dim,
+    ),
+    delta: config.delta,
+    recomputeThreshold: config.aim.thresholdRecompute === 'everyTrainStep',
+    evaluation: { env: config.env, seeds: { start: config.evalSeedStart, count: config.evalEpisodes } },
+    restore,
   });
-  const sessionId = db.createSession({ config, backend, appVersion: APP_VERSION, host, pid: process.pid });
+}
+
+interface Parts {
+  db: AimDatabase;
+  sessionId: number;
+  config: ResolvedSessionConfig;
+  backend: BackendName;
+  learner: AsyncLearner;
+  host: CoreListener;
+  options: PrepareOptions;
+  resume: { point: ResumePoint; state: AimLearnerState } | null;
+}
+
+function assemble({
+  db,
+  sessionId,
+  config,
+  backend,
+  learner,
+  host,
+  options,
+  resume,
+}: Parts): PreparedSession {
   const recorder = db.recorder(sessionId);
-  const runner = new SessionRunner({
+  let lastEvaluation: EvaluationRecord | null = null;
+  let gateState = { epsilon: resume?.point.epsilon ?? null, threshold: resume?.point.threshold ?? null };
+  let learnerState: AimLearnerState | null = resume?.state ?? null;
+
+  const checkpoint = (weights: LearnerWeights, at: StepStamp, reason: string) => {
+    const metrics = {
+      reason,
+      ...gateState,
+      learner: learnerState,
+      learnerMode: config.learnerMode,
+      backend,
+      evaluation: lastEvaluation,
+    };
+    const networks: Array<[string, LearnerWeights['actor'] | null]> = [
+      ['actor', weights.actor],
+      ['proxy-q', weights.proxyQ],
+      ['proxy-q-target', weights.proxyQTarget],
+    ];
+    for (const [kind, packed] of networks) {
+      if (!packed) continue;
+      db.saveModel(sessionId, {
+        step: at.step,
+        expertSteps: at.expertSteps,
+        kind,
+        format: CHECKPOINT_FORMAT,
+        data: encodeModel(packed),
+        metrics,
+      });
+    }
+  };
+
+  const runner: SessionRunner = new SessionRunner({
     sessionId,
     config,
     backend,
-    setup,
+    setup: createEnvSetup(config.env, config.seed),
     learner,
     recorder,
+    resume: resume?.point,
+    hooks: {
+      updated(update, gate) {
+        gateState = gate;
+        learnerState = update.state;
+        checkpoint(update.weights, update.at, update.kind === 'fit' ? 'initial-fit' : 'update-round');
+      },
+      evaluated(at, result) {
+        lastEvaluation = evaluationRecord(at, result);
+        db.saveEvaluation(sessionId, lastEvaluation);
+        options.onEvaluation?.(lastEvaluation);
+      },
+    },
     listener: {
-      frame: (frame) => listener.frame(frame),
+      frame: (frame) => host.frame(frame),
       event: (name, payload) => {
         if (name === 'status') {
           const { status, message } = payload as SessionStatus;
@@ -63,21 +191,39 @@ export async function prepareSession(
             successRate: status.successRate,
           });
         }
-        listener.event(name, payload);
+        host.event(name, payload);
       },
     },
   });
   return {
     runner,
+    config,
     async run() {
       try {
         const end = await runner.run();
+        // The policy the session ended with, next to the metrics of its last evaluation.
+        if (learnerState !== null && end.status !== 'failed')
+          checkpoint(learner.latestWeights, { step: end.steps, expertSteps: end.expertSteps }, 'session-end');
         recorder.close();
         db.finishSession(sessionId, end);
         return end;
       } finally {
-        learner.dispose();
+        await learner.close();
       }
     },
+  };
+}
+
+function evaluationRecord(at: StepStamp, result: PolicyEvalResult): EvaluationRecord {
+  return {
+    step: at.step,
+    expertSteps: at.expertSteps,
+    episodes: result.episodes,
+    successRate: result.successRate,
+    meanReturn: result.meanReturn,
+    routeCompletion: result.routeCompletion,
+    crashRate: result.crashRate,
+    outOfRoadRate: result.outOfRoadRate,
+    meanCost: result.meanCost,
   };
 }

@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { CoreListener, HumanInput, SessionStatus } from '../contract/api.ts';
 import { decodeFrame } from '../contract/frame.ts';
 import { sessionConfigSchema } from '../contract/session-config.ts';
-import { AIM_REFERENCE_DEFAULTS, AimLearner } from '../learn/aim.ts';
+import { AsyncLearner } from '../learn/async-learner.ts';
 import { selectBackend } from '../learn/backend.ts';
+import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import { openDatabase } from '../store/database.ts';
 import { createEnvSetup } from './environments.ts';
 import { SessionRunner } from './runner.ts';
@@ -20,7 +21,7 @@ interface Harness {
   statuses: SessionStatus[];
   clock: { now: number };
   db: ReturnType<typeof openDatabase>;
-  finish(): void;
+  finish(): Promise<void>;
 }
 
 async function harness(
@@ -30,24 +31,29 @@ async function harness(
   const backend = await selectBackend('auto');
   const dir = mkdtempSync(path.join(tmpdir(), 'aim-runner-'));
   const db = openDatabase(path.join(dir, 'test.db'));
-  const config = sessionConfigSchema.parse({
-    env: 'toy',
-    pace: 'fast',
-    warmup: 30,
-    batchSize: 32,
-    seed: 4,
-    ...overrides,
-  });
+  const config = resolveSessionConfig(
+    sessionConfigSchema.parse({
+      env: 'toy',
+      pace: 'fast',
+      warmup: 30,
+      batchSize: 32,
+      seed: 4,
+      ...overrides,
+    }),
+  );
   const setup = createEnvSetup(config.env, config.seed);
-  const learner = new AimLearner({
-    ...AIM_REFERENCE_DEFAULTS,
-    obsDim: setup.env.spec.obsShape[0],
-    actionDim: 2,
-    actorHidden: [32],
-    qHidden: [32],
-    batchSize: config.batchSize,
-    initialRounds: 10,
-    seed: config.seed,
+  const learner = await AsyncLearner.start({
+    backend,
+    learner: {
+      ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
+      actorHidden: [32],
+      qHidden: [32],
+      initialRounds: 10,
+    },
+    delta: config.delta,
+    recomputeThreshold: false,
+    evaluation: { env: 'toy', seeds: { start: 0, count: 1 } },
+    restore: null,
   });
   const sessionId = db.createSession({ config, backend, appVersion: 'test', host: 'cli', pid: process.pid });
   const recorder = db.recorder(sessionId);
@@ -79,9 +85,9 @@ async function harness(
     statuses,
     clock,
     db,
-    finish() {
+    async finish() {
       recorder.close();
-      learner.dispose();
+      await learner.close();
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -117,7 +123,7 @@ test('a fast session warms up, gates, records every step and ends on its budget'
   // Frames decode and carry the same modes as the recorded steps.
   assert.equal(h.frames.length, 120);
   assert.equal(decodeFrame(h.frames[50]).mode, steps[50].mode);
-  h.finish();
+  await h.finish();
 });
 
 test('robot-triggered takeovers start with a help request and end by agreement or episode end', async () => {
@@ -139,7 +145,7 @@ test('robot-triggered takeovers start with a help request and end by agreement o
     for (let step = takeover.startStep; step <= takeover.endStep; step++)
       assert.equal(steps[step].mode, 'human');
   }
-  h.finish();
+  await h.finish();
 });
 
 test('a person holding the takeover control drives, and releasing hands back', async () => {
@@ -165,7 +171,7 @@ test('a person holding the takeover control drives, and releasing hands back', a
     assert.equal(step.mode, 'human');
     assert.deepEqual(Array.from(step.applied), [0.5, -0.25], 'the person’s action is applied');
   }
-  h.finish();
+  await h.finish();
 });
 
 test('input that goes stale while a person drives brakes, ends the takeover as a fault and pauses', async () => {
@@ -188,5 +194,5 @@ test('input that goes stale while a person drives brakes, ends the takeover as a
   assert.equal(fault.handback, 'fault');
   const braking = h.db.steps(h.runner.sessionId, fault.endStep, fault.endStep)[0];
   assert.deepEqual(Array.from(braking.applied), [0, -1]);
-  h.finish();
+  await h.finish();
 });

@@ -2,6 +2,9 @@
 // gate (or a person's takeover) → applies the chosen action → hands the transition to the learner
 // and the recorder → emits a compact frame. Real-time pace runs at the environment's decision rate
 // (10 Hz for driving); fast pace runs as fast as the machine allows, yielding to the event loop.
+// The learner trains on another thread (learn/async-learner.ts). In async mode the loop never waits
+// for it and uses whatever weights have arrived; in lockstep mode (fast pace) it waits after each
+// step until the learner has caught up, so a run does not depend on machine speed.
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type {
   CoreListener,
@@ -12,18 +15,57 @@ import type {
   SessionStatusName,
 } from '../contract/api.ts';
 import type { ControlMode, HandbackReason } from '../contract/modes.ts';
-import type { BackendName, SessionConfig } from '../contract/session-config.ts';
+import type { BackendName, ResolvedSessionConfig } from '../contract/session-config.ts';
 import { encodeFrame } from '../contract/frame.ts';
 import type { Env, StepResult } from '../sim/env.ts';
 import type { Expert } from '../experts/expert.ts';
 import { Rng } from '../sim/random.ts';
-import type { AimLearner } from '../learn/aim.ts';
+import type { Transition } from '../learn/buffer.ts';
+import type { LearnerUpdate } from '../learn/async-learner.ts';
+import type { PolicyEvalResult } from '../learn/evaluate.ts';
+import type { StepStamp } from '../learn/learner-protocol.ts';
 import type { EpisodeRecord, SceneRecord, SessionEnd, StepRecord, TakeoverRecord } from '../store/records.ts';
 import { AimGate } from './gate.ts';
 import { TakeoverLog } from './takeovers.ts';
 
 /** A person's input older than this while they hold the takeover control is a fault (issue: wheels). */
 export const STALE_INPUT_MS = 200;
+
+/** PVP's fake human steps in when the expert's density of the novice's action is below 1 − 0.95 (§5.1). */
+const PVP_FREE_LEVEL = 0.95;
+
+/** What the loop needs from the learner (learn/async-learner.ts implements it). */
+export interface SessionLearner {
+  /** Transitions sent and not yet trained on. */
+  readonly lag: number;
+  act(obs: Float32Array): Float32Array;
+  q(obs: Float32Array, action: ArrayLike<number>): number;
+  observe(transition: Transition, at: StepStamp): void;
+  initialFit(at: StepStamp): void;
+  evaluate(at: StepStamp): Promise<PolicyEvalResult>;
+  takeUpdates(): LearnerUpdate[];
+  settled(): Promise<void>;
+}
+
+/** Where the session layer hears of the learner's results (checkpoints and evaluations are stored there). */
+export interface LearnerHooks {
+  /** A fit or round was swapped in; ε and τ are the gate's after applying it. */
+  updated?(update: LearnerUpdate, gate: { epsilon: number | null; threshold: number | null }): void;
+  evaluated?(at: StepStamp, result: PolicyEvalResult): void;
+}
+
+/** How far a resumed session had come, and its gate. */
+export interface ResumePoint {
+  step: number;
+  /** The next free episode index. */
+  episode: number;
+  finishedEpisodes: number;
+  expertSteps: number;
+  takeovers: number;
+  successes: number;
+  epsilon: number;
+  threshold: number;
+}
 
 export interface EnvSetup {
   env: Env;
@@ -43,12 +85,14 @@ export interface SessionRecorder {
 
 export interface SessionRunnerOptions {
   sessionId: number;
-  config: SessionConfig;
+  config: ResolvedSessionConfig;
   backend: BackendName;
   setup: EnvSetup;
-  learner: AimLearner;
+  learner: SessionLearner;
   recorder: SessionRecorder;
   listener: CoreListener;
+  hooks?: LearnerHooks;
+  resume?: ResumePoint;
   /** Milliseconds; performance.now by default. */
   now?: () => number;
 }
@@ -65,10 +109,14 @@ interface EpisodeTally {
 
 export class SessionRunner {
   readonly sessionId: number;
-  readonly config: SessionConfig;
+  readonly config: ResolvedSessionConfig;
   readonly backend: BackendName;
   private readonly setup: EnvSetup;
-  private readonly learner: AimLearner;
+  private readonly learner: SessionLearner;
+  private readonly hooks: LearnerHooks;
+  private readonly evaluations = new Set<Promise<void>>();
+  private fitRequested = false;
+  private lastEvaluatedAt = -1;
   private readonly recorder: SessionRecorder;
   private readonly listener: CoreListener;
   private readonly now: () => number;
@@ -85,7 +133,9 @@ export class SessionRunner {
   private lastInput: { sample: HumanInput; receivedAt: number } | null = null;
   private previousDriver: Driver = 'robot';
   private step = 0;
+  /** Index of the current episode; a resumed session skips the one it was stopped in. */
   private episode = 0;
+  private finishedEpisodes = 0;
   private episodeStep = 0;
   private expertSteps = 0;
   private successes = 0;
@@ -102,16 +152,31 @@ export class SessionRunner {
     this.backend = options.backend;
     this.setup = options.setup;
     this.learner = options.learner;
+    this.hooks = options.hooks ?? {};
     this.recorder = options.recorder;
     this.listener = options.listener;
     this.now = options.now ?? (() => performance.now());
     this.gate = new AimGate({
       warmupSteps: options.config.warmup,
+      warmupMode: options.config.aim.warmupMode,
       delta: options.config.delta,
       minWindow: 25,
+      thresholdRecompute: options.config.aim.thresholdRecompute,
     });
     this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
-    this.expertRng = new Rng(options.config.seed ^ 0xe4e4);
+    const resume = options.resume;
+    // A resumed session draws fresh expert noise: its stream cannot be replayed to where it was.
+    this.expertRng = new Rng((options.config.seed ^ 0xe4e4) + (resume?.step ?? 0));
+    if (resume) {
+      this.step = resume.step;
+      this.episode = resume.episode;
+      this.finishedEpisodes = resume.finishedEpisodes;
+      this.expertSteps = resume.expertSteps;
+      this.takeovers.count = resume.takeovers;
+      this.successes = resume.successes;
+      this.gate.resume(resume.epsilon, resume.threshold);
+      this.fitRequested = true;
+    }
   }
 
   status(): SessionStatus {
@@ -121,10 +186,10 @@ export class SessionRunner {
       config: this.config,
       backend: this.backend,
       step: this.step,
-      episode: this.episode,
+      episode: this.finishedEpisodes,
       takeovers: this.takeovers.count,
       expertSteps: this.expertSteps,
-      successRate: this.episode > 0 ? this.successes / this.episode : null,
+      successRate: this.finishedEpisodes > 0 ? this.successes / this.finishedEpisodes : null,
       message: this.message,
     };
   }
@@ -148,6 +213,7 @@ export class SessionRunner {
           continue;
         }
         this.decide();
+        if (this.config.learnerMode === 'lockstep') await this.learner.settled();
         if (this.config.pace === 'realtime') {
           due += period;
           const wait = due - this.now();
@@ -158,6 +224,7 @@ export class SessionRunner {
           await yieldToEventLoop();
         }
       }
+      await this.concludeLearning(this.stopStatus === 'finished');
       return this.finish(this.stopStatus, this.stopMessage);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -227,10 +294,11 @@ export class SessionRunner {
   }
 
   private decide(): void {
+    this.applyLearnerUpdates();
     const { env, expert } = this.setup;
     const obs = this.obs;
     const novice = this.learner.act(obs);
-    const q = this.learner.initialised ? this.learner.q(obs, novice)[0] : null;
+    const q = this.gate.initialised ? this.learner.q(obs, novice) : null;
     const expertAction = expert.sample(this.expertRng);
     const person = this.engagedPerson();
     const threshold = this.gate.currentThreshold;
@@ -242,6 +310,7 @@ export class SessionRunner {
       q,
       discrepancy: meanSquaredDifference(novice, expertAction),
       personDriving: person !== null,
+      warmupTakeover: this.pvpWouldTakeOver(novice),
     });
     const helpRequested = decision.helpRequested;
     if (person === 'stale') {
@@ -270,20 +339,22 @@ export class SessionRunner {
 
     const result = env.step(applied);
     const intervention = driver !== 'robot';
-    if (intervention) {
-      this.expertSteps++;
-      this.takeovers.expertStep(this.step);
-    }
-    this.learner.observe({
-      obs,
-      nextObs: result.obs,
-      noviceAction: novice,
-      appliedAction: applied,
-      intervention,
-      interventionStart: intervention && this.previousDriver === 'robot',
-      done: result.terminated,
-    });
-    this.train();
+    if (intervention) this.takeovers.expertStep(this.step);
+    // Expert-involved steps as §7 counts them for AIM: every warm-up step, then every takeover step.
+    const involved = intervention || decision.warmup;
+    if (involved) this.expertSteps++;
+    this.train(
+      {
+        obs,
+        nextObs: result.obs,
+        noviceAction: novice,
+        appliedAction: applied,
+        intervention,
+        interventionStart: intervention && this.previousDriver === 'robot',
+        done: result.terminated,
+      },
+      involved,
+    );
     this.emit(
       obs,
       result,
@@ -326,15 +397,61 @@ export class SessionRunner {
     });
   }
 
-  /** Runs the learner's updates that are due, and the initial fit the moment warm-up ends. */
-  private train(): void {
-    if (this.gate.awaitingInitialisation) {
-      const fit = this.learner.initialFit();
-      this.gate.initialise(fit.epsilon, fit.heldOutQ);
-      this.gate.policyUpdated();
-      return;
+  /** humanGatedPVP warm-up: would PVP's fake human take over from this novice action? */
+  private pvpWouldTakeOver(novice: ArrayLike<number>): boolean {
+    const { expert } = this.setup;
+    if (!this.gate.inWarmup || this.config.aim.warmupMode !== 'humanGatedPVP' || !expert.logDensity)
+      return true;
+    return Math.exp(expert.logDensity(novice)) < 1 - PVP_FREE_LEVEL;
+  }
+
+  /** Hands the transition to the learner; asks for the initial fit the moment warm-up ends, and for evaluations. */
+  private train(transition: Transition, involved: boolean): void {
+    const at: StepStamp = { step: this.step + 1, expertSteps: this.expertSteps };
+    this.learner.observe(transition, at);
+    if (!this.fitRequested && !this.gate.inWarmup) {
+      this.learner.initialFit(at);
+      this.fitRequested = true;
     }
-    if (this.learner.afterStep().policyUpdated) this.gate.policyUpdated();
+    const every = this.config.evalEvery;
+    if (every > 0 && involved && this.fitRequested && this.expertSteps % every === 0)
+      this.requestEvaluation(at);
+  }
+
+  private requestEvaluation(at: StepStamp): void {
+    this.lastEvaluatedAt = at.step;
+    const done = this.learner.evaluate(at).then((result) => this.hooks.evaluated?.(at, result));
+    this.evaluations.add(done);
+    void done.finally(() => this.evaluations.delete(done)).catch(() => undefined);
+  }
+
+  /** Swaps in the learner's finished fits and rounds and lets the gate follow them. */
+  private applyLearnerUpdates(): void {
+    for (const update of this.learner.takeUpdates()) {
+      if (update.kind === 'fit') {
+        this.gate.initialise(update.epsilon, update.heldOutQ);
+        this.gate.policyUpdated();
+      } else {
+        if (update.report.policyUpdated) this.gate.policyUpdated();
+        if (update.threshold !== null) this.gate.setThreshold(update.threshold);
+      }
+      this.hooks.updated?.(update, {
+        epsilon: this.gate.agreementThreshold,
+        threshold: this.gate.currentThreshold,
+      });
+    }
+  }
+
+  /**
+   * At the end: the updates already made are applied (and so checkpointed), the evaluations asked
+   * for come back, and a session that finished normally gets a last evaluation of its final policy.
+   */
+  private async concludeLearning(finished: boolean): Promise<void> {
+    if (this.config.learnerMode === 'lockstep') await this.learner.settled();
+    this.applyLearnerUpdates();
+    if (finished && this.config.evalEvery > 0 && this.gate.initialised && this.lastEvaluatedAt !== this.step)
+      this.requestEvaluation({ step: this.step, expertSteps: this.expertSteps });
+    await Promise.all(this.evaluations);
   }
 
   private emit(
@@ -371,7 +488,7 @@ export class SessionRunner {
       reward: result.reward,
       cost: result.cost,
       routeCompletion: result.info.routeCompletion,
-      learnerLag: 0,
+      learnerLag: this.learner.lag,
       actors: this.setup.env.actors(),
     });
     if (this.tally) {
@@ -426,6 +543,7 @@ export class SessionRunner {
     const event: EpisodeEvent = { sessionId: this.sessionId, ...record };
     this.listener.event('episode', event);
     this.episode++;
+    this.finishedEpisodes++;
     this.beginEpisode();
   }
 
@@ -438,10 +556,10 @@ export class SessionRunner {
       status,
       message,
       steps: this.step,
-      episodes: this.episode,
+      episodes: this.finishedEpisodes,
       expertSteps: this.expertSteps,
       takeovers: this.takeovers.count,
-      successRate: this.episode > 0 ? this.successes / this.episode : null,
+      successRate: this.finishedEpisodes > 0 ? this.successes / this.finishedEpisodes : null,
     };
   }
 }

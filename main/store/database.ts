@@ -54,6 +54,8 @@ export interface AimDatabase {
   updateSessionProgress(id: number, p: SessionProgress): void;
   /** Close the session's recorder first, so its last rows are in before the session says it ended. */
   finishSession(id: number, end: SessionEnd): void;
+  /** An ended session runs again in this process (aim train --resume). */
+  reopenSession(id: number, s: Omit<NewSession, 'appVersion'>): void;
   getSession(id: number): SessionRow | undefined;
   /** Newest first. */
   listSessions(limit?: number): SessionListRow[];
@@ -211,6 +213,11 @@ class Store implements AimDatabase {
   finishSession(id: number, end: SessionEnd): void {
     this.#assertWritable();
     sessions.finishSession(this.#st, id, end);
+  }
+
+  reopenSession(id: number, s: Omit<NewSession, 'appVersion'>): void {
+    this.#assertWritable();
+    sessions.reopenSession(this.#st, id, s);
   }
 
   getSession(id: number): SessionRow | undefined {

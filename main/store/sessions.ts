@@ -81,6 +81,27 @@ export function finishSession(st: Statements, id: number, end: SessionEnd): void
   mustExist(result, id);
 }
 
+/**
+ * Continues an ended session in this process: running again, with the writer's pid (so a crash is
+ * noticed), the backend it now trains on and its configuration as continued (a larger step budget).
+ */
+export function reopenSession(st: Statements, id: number, s: Omit<NewSession, 'appVersion'>): void {
+  const config = sessionConfigSchema.parse(s.config);
+  const result = st
+    .get(
+      `UPDATE sessions SET status = 'running', ended_at = NULL, message = NULL, pid = @pid, host = @host,
+       backend = @backend, config_json = @config_json WHERE id = @id`,
+    )
+    .run({
+      id,
+      pid: int(s.pid, 'session pid'),
+      host: String(s.host),
+      backend: String(s.backend),
+      config_json: JSON.stringify(config),
+    });
+  mustExist(result, id);
+}
+
 interface SessionSql extends Omit<SessionRow, 'config'> {
   configJson: string;
 }

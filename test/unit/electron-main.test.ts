@@ -244,7 +244,8 @@ test('main.ts under a simulated Electron: window, app://, IPC, a session on the 
   try {
     await build({
       absWorkingDir: root,
-      entryPoints: { main: 'main/electron/main.ts' },
+      // The learner's worker thread is bundled beside main.cjs, where the core looks for it.
+      entryPoints: { main: 'main/electron/main.ts', 'learner-worker': 'main/learn/learner-worker.ts' },
       outdir: path.join(out, 'electron'),
       outExtension: { '.js': '.cjs' },
       bundle: true,
@@ -252,6 +253,7 @@ test('main.ts under a simulated Electron: window, app://, IPC, a session on the 
       target: ['node22'],
       format: 'cjs',
       logLevel: 'warning',
+      logOverride: { 'empty-import-meta': 'silent' },
       external: ['electron', 'better-sqlite3', '@tensorflow/*'],
     });
     mkdirSync(path.join(out, 'renderer'));

@@ -1,4 +1,5 @@
-// `aim train`: a headless session with the simulated expert, recorded like any other session.
+// `aim train`: a headless session with the simulated expert, recorded like any other session, or
+// (--resume) an ended session continued from its last checkpoint.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EpisodeEvent } from '../../contract/api.ts';
@@ -8,18 +9,26 @@ import {
   METHODS,
   PACES,
   PRESETS,
+  THRESHOLD_RECOMPUTES,
+  WARMUP_MODES,
   sessionConfigSchema,
+  type AimSettings,
+  type BackendChoice,
+  type Pace,
+  type ResolvedSessionConfig,
 } from '../../contract/session-config.ts';
 import { openDatabase } from '../../store/database.ts';
-import { prepareSession } from '../../session/prepare.ts';
-import { parseFlags, type CommandSpec } from '../args.ts';
+import type { EvaluationRecord } from '../../store/records.ts';
+import { prepareSession, resumeSession, type PreparedSession } from '../../session/prepare.ts';
+import { parseFlags, UsageError, type CommandSpec } from '../args.ts';
 import { createProgress } from '../progress.ts';
 import { defaultDbPath } from '../paths.ts';
 
 export const trainCommand = {
   name: 'train',
   summary: 'train a novice policy headless, with the simulated expert answering help requests',
-  usage: 'aim train [--env toy|driving] [--method aim] [--steps N] [--seed S] [--db FILE] [--json] …',
+  usage:
+    'aim train [--env toy|driving] [--method aim] [--preset reference|paper] [--steps N] [--seed S] [--db FILE] [--json] …\n       aim train --resume SESSION --steps N [--db FILE] [--json]',
   flags: {
     env: { type: 'string', choices: ENV_IDS, default: 'toy', description: 'Environment to train in.' },
     method: { type: 'string', choices: METHODS, default: 'aim', description: 'Learning method.' },
@@ -27,7 +36,50 @@ export const trainCommand = {
       type: 'string',
       choices: PRESETS,
       default: 'reference',
-      description: "Hyper-parameter preset: the authors' released code, or the paper's objective.",
+      description:
+        "Knob preset: reference (the authors' released code) or paper (the paper's objective with the TD term); knobs given below win.",
+    },
+    'warmup-mode': {
+      type: 'string',
+      choices: WARMUP_MODES,
+      description: 'Warm-up: the expert drives, or a PVP density gate decides each step (preset).',
+    },
+    'cadence-every': {
+      type: 'integer',
+      min: 1,
+      max: 1_000_000,
+      description: 'An update round runs after every N new expert labels (preset: 25 or 200).',
+    },
+    'cadence-steps': {
+      type: 'integer',
+      min: 1,
+      max: 1_000_000,
+      description: 'Proxy-Q steps and BC batches (5 steps each) per round (preset: 25 or 200).',
+    },
+    refire: {
+      type: 'string',
+      choices: ['on', 'off'],
+      description:
+        "Re-run the proxy-Q round on every step while the label count sits on a multiple (the release code's quirk; preset off).",
+    },
+    'mask-scale': {
+      type: 'number',
+      min: 0,
+      max: 1000,
+      exclusive: true,
+      placeholder: 'κ',
+      description: 'Novice actions count as needing help where mean (a_h − a_n)² > κ·ε (preset: 1 or 1.5).',
+    },
+    td: {
+      type: 'string',
+      choices: ['on', 'off'],
+      description: 'Reward-free TD term on the proxy Q, γ 0.99, target network τ 0.005 (preset: off or on).',
+    },
+    'threshold-recompute': {
+      type: 'string',
+      choices: THRESHOLD_RECOMPUTES,
+      description:
+        'Recompute the help threshold at episode ends or after every update round (preset episodeEnd).',
     },
     expert: {
       type: 'string',
@@ -82,7 +134,30 @@ export const trainCommand = {
       type: 'string',
       choices: PACES,
       default: 'fast',
-      description: 'fast: as fast as possible; realtime: 10 decisions per second.',
+      description:
+        'fast: as fast as possible, waiting for the learner after each step (lockstep); realtime: 10 decisions per second, never waiting (async).',
+    },
+    'eval-every': {
+      type: 'integer',
+      min: 0,
+      max: 100_000_000,
+      default: 250,
+      description:
+        'Evaluate the deterministic novice every N expert-involved steps and at the end (0: never).',
+    },
+    'eval-episodes': {
+      type: 'integer',
+      min: 1,
+      max: 1000,
+      description:
+        'Episodes per evaluation, on held-out seeds from 1000 (default 50; 1 on toy, whose one scenario is deterministic).',
+    },
+    resume: {
+      type: 'integer',
+      min: 1,
+      placeholder: 'SESSION',
+      description:
+        'Continue this ended session from its last checkpoint and buffers, up to --steps in total.',
     },
     operator: {
       type: 'string',
@@ -99,12 +174,33 @@ export const trainCommand = {
   },
   examples: [
     'aim train --env toy --method aim --expert scripted --steps 500 --seed 1 --db aim-test.db --json',
+    'aim train --env driving --preset paper --steps 10000 --eval-every 250 --json',
+    'aim train --resume 3 --steps 12000',
   ],
 } satisfies CommandSpec;
 
-export async function runTrain(argv: string[]): Promise<number> {
-  const flags = parseFlags(trainCommand, argv);
-  const config = sessionConfigSchema.parse({
+type TrainFlags = ReturnType<typeof parseFlags<typeof trainCommand.flags>>;
+
+/** What a resumed session may change; everything else is the session's own configuration. */
+const RESUMABLE = new Set(['resume', 'steps', 'db', 'json', 'pace', 'backend']);
+
+/** The knobs given on the command line; the preset fills the rest. */
+function knobs(flags: TrainFlags): Partial<AimSettings> {
+  const onOff = (value: string | undefined) => (value === undefined ? undefined : value === 'on');
+  const given: Partial<AimSettings> = {
+    warmupMode: flags['warmup-mode'] as AimSettings['warmupMode'] | undefined,
+    cadenceEvery: flags['cadence-every'],
+    cadenceSteps: flags['cadence-steps'],
+    refireWhileIdle: onOff(flags.refire),
+    maskScale: flags['mask-scale'],
+    td: onOff(flags.td),
+    thresholdRecompute: flags['threshold-recompute'] as AimSettings['thresholdRecompute'] | undefined,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+}
+
+function newSessionConfig(flags: TrainFlags) {
+  return sessionConfigSchema.parse({
     env: flags.env,
     method: flags.method,
     preset: flags.preset,
@@ -117,49 +213,121 @@ export async function runTrain(argv: string[]): Promise<number> {
     pace: flags.pace,
     backend: flags.backend,
     batchSize: flags['batch-size'],
+    aim: knobs(flags),
+    evalEvery: flags['eval-every'],
+    evalEpisodes: flags['eval-episodes'] ?? (flags.env === 'toy' ? 1 : 50),
   });
+}
+
+/** One line with every resolved knob, as recorded in the session row. */
+export function describeConfig(config: ResolvedSessionConfig): string {
+  const { aim } = config;
+  return [
+    `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}`,
+    `warm-up ${config.warmup} (${aim.warmupMode}), cadence ${aim.cadenceSteps} steps per ${aim.cadenceEvery} labels, refire ${aim.refireWhileIdle ? 'on' : 'off'}`,
+    `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}`,
+    config.evalEvery > 0
+      ? `evaluation every ${config.evalEvery} expert-involved steps on ${config.evalEpisodes} episodes from seed ${config.evalSeedStart}`
+      : 'no evaluation',
+  ].join('; ');
+}
+
+export function describeEvaluation(e: EvaluationRecord): string {
+  return `eval@${e.expertSteps}: success ${e.successRate.toFixed(2)}, return ${e.meanReturn.toFixed(0)}, route ${e.routeCompletion.toFixed(2)}, crash ${e.crashRate.toFixed(2)}, out-of-road ${e.outOfRoadRate.toFixed(2)}, cost ${e.meanCost.toFixed(2)}`;
+}
+
+export async function runTrain(argv: string[]): Promise<number> {
+  const flags = parseFlags(trainCommand, argv);
+  if (flags.resume !== undefined) {
+    const fixed = argv
+      .filter((arg) => arg.startsWith('--'))
+      .map((arg) => arg.slice(2).split('=')[0])
+      .filter((name) => !RESUMABLE.has(name));
+    if (fixed.length > 0)
+      throw new UsageError(
+        `a resumed session keeps its configuration: --${fixed[0]} cannot be given with --resume (see aim train --help)`,
+      );
+  }
+  const config = flags.resume === undefined ? newSessionConfig(flags) : null;
   const dbPath = path.resolve(flags.db ?? defaultDbPath());
   mkdirSync(path.dirname(dbPath), { recursive: true });
   const db = openDatabase(dbPath);
   const started = performance.now();
-  const progress = createProgress('train', config.steps);
   let steps = 0;
   let episodes = 0;
   let successes = 0;
+  let progress: ReturnType<typeof createProgress> | null = null;
+  let lastEval = '';
+  const evaluations: EvaluationRecord[] = [];
+  const listener = {
+    frame: () => {
+      steps++;
+      const training =
+        episodes > 0 ? `episodes ${episodes}, success ${(successes / episodes).toFixed(2)}` : '';
+      progress?.update(steps, [training, lastEval].filter(Boolean).join(' | '));
+    },
+    event: (name: string, payload: unknown) => {
+      if (name !== 'episode') return;
+      episodes++;
+      if ((payload as EpisodeEvent).success) successes++;
+    },
+  };
+  const options = {
+    onEvaluation(evaluation: EvaluationRecord) {
+      evaluations.push(evaluation);
+      lastEval = describeEvaluation(evaluation);
+    },
+  };
   try {
-    const session = await prepareSession(db, config, 'cli', {
-      frame: () => {
-        steps++;
-        progress.update(
-          steps,
-          episodes > 0 ? `episodes ${episodes}, success ${(successes / episodes).toFixed(2)}` : '',
-        );
-      },
-      event: (name, payload) => {
-        if (name !== 'episode') return;
-        episodes++;
-        if ((payload as EpisodeEvent).success) successes++;
-      },
-    });
+    const session: PreparedSession =
+      config === null
+        ? await resumeSession(
+            db,
+            flags.resume as number,
+            {
+              steps: flags.steps,
+              pace: argv.some((a) => a.startsWith('--pace')) ? (flags.pace as Pace) : undefined,
+              backend: argv.some((a) => a.startsWith('--backend'))
+                ? (flags.backend as BackendChoice)
+                : undefined,
+            },
+            'cli',
+            listener,
+            options,
+          )
+        : await prepareSession(db, config, 'cli', listener, options);
+    const resolved = session.config;
+    const startStep = session.runner.status().step;
+    steps = startStep;
+    process.stderr.write(
+      `aim train: session ${session.runner.sessionId}${config === null ? ` resumed at step ${startStep}` : ''} on ${session.runner.backend}: ${describeConfig(resolved)}\n`,
+    );
+    progress = createProgress('train', resolved.steps);
     const stop = () => session.runner.stop('interrupted', 'Interrupted from the command line.');
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     const end = await session.run();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    const sessionId = session.runner.sessionId;
     const summary = {
-      sessionId: session.runner.sessionId,
+      sessionId,
       status: end.status,
-      env: config.env,
-      method: config.method,
-      preset: config.preset,
+      env: resolved.env,
+      method: resolved.method,
+      preset: resolved.preset,
+      ...(config === null ? { resumedAtStep: startStep } : {}),
       steps: end.steps,
       episodes: end.episodes,
       expertSteps: end.expertSteps,
       takeovers: end.takeovers,
       successRate: end.successRate,
       backend: session.runner.backend,
-      pace: config.pace,
+      pace: resolved.pace,
+      learnerMode: resolved.learnerMode,
+      config: resolved,
+      evaluations,
+      checkpoints: db.models(sessionId).filter((m) => m.kind === 'actor').length,
       wallSeconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       db: dbPath,
       ...(end.message ? { message: end.message } : {}),
@@ -172,6 +340,10 @@ export async function runTrain(argv: string[]): Promise<number> {
           `session ${summary.sessionId} ${summary.status} in ${summary.wallSeconds} s on ${summary.backend}`,
           `  steps ${summary.steps}, episodes ${summary.episodes}, expert-involved steps ${summary.expertSteps}, takeovers ${summary.takeovers}`,
           `  training success rate ${summary.successRate === null ? 'n/a (no episode finished)' : summary.successRate.toFixed(2)}`,
+          ...(evaluations.length > 0
+            ? [`  last ${describeEvaluation(evaluations[evaluations.length - 1])}`]
+            : []),
+          `  ${summary.checkpoints} checkpoints; learner ${summary.learnerMode}`,
           `  recorded in ${dbPath}`,
           ...(end.message ? [`  ${end.message}`] : []),
         ].join('\n') + '\n',
