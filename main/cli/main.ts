@@ -4,6 +4,8 @@ import { commandHelp, UsageError, type CommandSpec } from './args.ts';
 import { runTrain, trainCommand } from './commands/train.ts';
 import { runServe, serveCommand } from './commands/serve.ts';
 import { benchCommand, runBench } from './commands/bench.ts';
+import { evalCommand, runEval } from './commands/eval.ts';
+import { reportCommand, runReport } from './commands/report.ts';
 
 interface Command {
   spec: CommandSpec;
@@ -12,6 +14,8 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   train: { spec: trainCommand, run: runTrain },
+  eval: { spec: evalCommand, run: runEval },
+  report: { spec: reportCommand, run: runReport },
   serve: { spec: serveCommand, run: runServe },
   bench: { spec: benchCommand, run: runBench },
 };

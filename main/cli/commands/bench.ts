@@ -1,5 +1,6 @@
 // `aim bench <what>`: measured claims live here, printed as JSON, never as timed tests.
 import { UsageError, commandHelp, type CommandSpec } from '../args.ts';
+import { benchLearnerCommand, runBenchLearner } from './bench-learner.ts';
 import { benchSimCommand, runBenchSim } from './bench-sim.ts';
 
 interface Bench {
@@ -9,6 +10,7 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   sim: { spec: benchSimCommand, run: runBenchSim },
+  learner: { spec: benchLearnerCommand, run: runBenchLearner },
 };
 
 export const benchCommand = {
