@@ -55,7 +55,7 @@ export interface DisconnectEvent {
 
 export interface SamplerOptions {
   getGamepads: GetGamepads;
-  /** Polls per second (default 125: the issue asks for ≥ 120 Hz). */
+  /** Polls per second (default DEFAULT_SAMPLE_HZ). */
   hz?: number;
   now?: () => number;
   platform?: Platform;
@@ -67,7 +67,11 @@ export interface SamplerOptions {
   clearInterval?: (handle: unknown) => void;
 }
 
-export const DEFAULT_SAMPLE_HZ = 125;
+/**
+ * Asks for 200 polls a second: browser timers slip (headless Chromium here delivered ~110 Hz when
+ * asked for 125 and ~180 Hz when asked for 200), and the issue's floor is 120 Hz achieved.
+ */
+export const DEFAULT_SAMPLE_HZ = 200;
 
 interface Followed {
   pad: GamepadLike;
