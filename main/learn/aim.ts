@@ -35,7 +35,8 @@ export interface AimCadence {
   /**
    * The reference code re-runs the proxy-Q round on every env step while the human-label count
    * sits on a multiple of `every` (so long robot stretches train Q_c over and over). Off by
-   * default: a round then runs once per `every` new labels.
+   * default: a round then runs once per `every` new labels. An asynchronous learner that has fallen
+   * behind skips these extra rounds (afterStep's `mayRefire`) rather than queue them up.
    */
   refireWhileIdle: boolean;
 }
@@ -192,8 +193,11 @@ export class AimLearner {
     return { epsilon: this.epsilon, heldOutQ };
   }
 
-  /** Called once per environment step after the initial fit: runs the update rounds that are due. */
-  afterStep(): UpdateReport {
+  /**
+   * Called once per environment step after the initial fit: runs the update rounds that are due.
+   * `mayRefire` false skips a refireWhileIdle round (the learner is behind the loop).
+   */
+  afterStep(mayRefire = true): UpdateReport {
     const report: UpdateReport = { bcSteps: 0, qSteps: 0, policyUpdated: false };
     if (!this.initialised) return report;
     const { cadence, batchSize, bcStepsPerBatch } = this.config;
@@ -208,7 +212,8 @@ export class AimLearner {
       report.policyUpdated = true;
     }
     const onMultiple = labels % cadence.every === 0;
-    if (onMultiple && (cadence.refireWhileIdle || labels !== this.lastQRoundAt)) {
+    const refire = cadence.refireWhileIdle && mayRefire;
+    if (onMultiple && (refire || labels !== this.lastQRoundAt)) {
       this.lastQRoundAt = labels;
       const threshold = this.config.maskScale * (this.epsilon ?? 0);
       for (let step = 0; step < cadence.qSteps; step++) this.proxyQStep(threshold);

@@ -143,7 +143,10 @@ export class AsyncLearner {
   observe(transition: Transition, at: StepStamp): void {
     this.check();
     const block = packTransitions([transition], this.obsDim, this.actionDim);
-    this.post({ type: 'transitions', block, at }, blockBuffers(block));
+    this.post(
+      { type: 'transitions', block, at, caughtUp: this.processed === this.sent },
+      blockBuffers(block),
+    );
     this.sent++;
   }
 

@@ -52,7 +52,13 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | { type: 'setup'; setup: WorkerSetup }
-  | { type: 'transitions'; block: TransitionBlock; at: StepStamp }
+  | {
+      type: 'transitions';
+      block: TransitionBlock;
+      at: StepStamp;
+      /** The learner had taken in everything before this block when it was sent (always, in lockstep). */
+      caughtUp: boolean;
+    }
   | { type: 'initialFit'; at: StepStamp }
   | { type: 'evaluate'; at: StepStamp };
 

@@ -73,7 +73,8 @@ async function takeTransitions(message: Extract<ToWorker, { type: 'transitions' 
     aim.observe(unpackTransition(message.block, k));
     processed++;
     acknowledged = false;
-    const report = aim.afterStep();
+    // Idle re-runs of the proxy-Q round only when the learner keeps up with the loop.
+    const report = aim.afterStep(message.caughtUp && k === message.block.count - 1);
     if (report.bcSteps === 0 && report.qSteps === 0) continue;
     const threshold =
       setup?.recomputeThreshold && report.qSteps > 0 ? aim.recomputedThreshold(setup.delta) : null;

@@ -1,0 +1,185 @@
+// The learner's commands as a user runs them: presets and knobs, resume, eval, report and the
+// learner benchmark, with real processes and a real SQLite file. Bad input ends in one clear line,
+// a non-zero exit and an unchanged database.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin', 'aim.mjs');
+
+function aim(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+}
+
+/** The rows a refused command must not touch. */
+function snapshot(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const count = (table: string) => (db.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+    return JSON.stringify({
+      sessions: db.prepare('select * from sessions order by id').all(),
+      counts: ['steps', 'models', 'evaluations', 'episodes', 'takeovers'].map(count),
+    });
+  } finally {
+    db.close();
+  }
+}
+
+const SMALL = ['--env', 'toy', '--warmup', '20', '--batch-size', '8', '--seed', '1'];
+
+test('train: unknown presets, methods and knob values, and a resume with other settings, are refused', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['train', '--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
+    [['train', '--method', 'dagger'], /--method must be one of aim; got "dagger"/],
+    [['train', '--delta', '1.5'], /--delta must be less than 1; got 1.5/],
+    [['train', '--td', 'maybe'], /--td must be one of on, off; got "maybe"/],
+    [['train', '--warmup-mode', 'watch'], /--warmup-mode must be one of expertDrive, humanGatedPVP/],
+    [['train', '--mask-scale', '0'], /--mask-scale must be greater than 0; got 0/],
+    [['train', '--resume', '1', '--preset', 'paper'], /--preset cannot be given with --resume/],
+  ];
+  for (const [args, message] of cases) {
+    const result = aim(...args);
+    assert.equal(result.code, 2, `aim ${args.join(' ')}`);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1, 'one line');
+  }
+});
+
+test('train --json prints the resolved knobs of a preset with overrides, and records them', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-learner-'));
+  const db = path.join(dir, 'aim.db');
+  const result = aim(
+    'train',
+    ...SMALL,
+    '--steps',
+    '40',
+    '--preset',
+    'paper',
+    '--td',
+    'off',
+    '--cadence-every',
+    '10',
+    '--cadence-steps',
+    '2',
+    '--eval-every',
+    '0',
+    '--db',
+    db,
+    '--json',
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const summary = lastJson(result.stdout);
+  const config = summary.config as { aim: Record<string, unknown>; learnerMode: string };
+  assert.deepEqual(config.aim, {
+    warmupMode: 'humanGatedPVP',
+    cadenceEvery: 10,
+    cadenceSteps: 2,
+    refireWhileIdle: false,
+    maskScale: 1.5,
+    td: false,
+    gamma: 0.99,
+    tau: 0.005,
+    thresholdRecompute: 'episodeEnd',
+  });
+  assert.equal(summary.learnerMode, 'lockstep');
+  assert.match(result.stderr, /warm-up 20 \(humanGatedPVP\), cadence 2 steps per 10 labels.*TD off/);
+  const sqlite = new Database(db, { readonly: true });
+  const row = sqlite.prepare('select config_json from sessions').get() as { config_json: string };
+  sqlite.close();
+  assert.deepEqual(JSON.parse(row.config_json).aim, config.aim);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('train --resume of a missing session or one without a checkpoint fails in one line, database unchanged', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-learner-'));
+  const db = path.join(dir, 'aim.db');
+  // Ends inside warm-up: no fit, so no checkpoint.
+  assert.equal(aim('train', ...SMALL, '--steps', '10', '--db', db, '--json').code, 0);
+  const before = snapshot(db);
+  for (const [session, message] of [
+    ['7', /session 7 does not exist/],
+    ['1', /session 1 has no checkpoint \(it ended before the fit after warm-up\)/],
+  ] as const) {
+    const result = aim('train', '--resume', session, '--steps', '100', '--db', db);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.equal(snapshot(db), before);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('train then resume, eval the session and the expert, and report it as JSON and SVG', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-learner-'));
+  const db = path.join(dir, 'aim.db');
+  const common = ['--cadence-every', '10', '--cadence-steps', '2', '--eval-every', '30'];
+  const first = aim('train', ...SMALL, ...common, '--steps', '50', '--db', db, '--json');
+  assert.equal(first.code, 0, first.stderr);
+  const resumed = aim('train', '--resume', '1', '--steps', '80', '--db', db, '--json');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const summary = lastJson(resumed.stdout);
+  assert.deepEqual([summary.resumedAtStep, summary.steps, summary.sessionId], [50, 80, 1]);
+
+  const evaluation = aim('eval', '--policy', '1', '--env', 'toy', '--seeds', '0-1', '--db', db, '--json');
+  assert.equal(evaluation.code, 0, evaluation.stderr);
+  const novice = lastJson(evaluation.stdout);
+  assert.equal(novice.episodes, 2);
+  assert.equal((novice.checkpoint as { step: number }).step, 80);
+  const expert = lastJson(
+    aim('eval', '--policy', 'expert', '--env', 'toy', '--seeds', '0-0', '--json').stdout,
+  );
+  assert.equal(expert.successRate, 1);
+  for (const [args, message] of [
+    [['eval', '--policy', '1', '--stochastic', '--db', db], /--stochastic applies to --policy expert/],
+    [['eval', '--policy', 'expert', '--seeds', '9-3'], /--seeds needs a range A-B/],
+    [['eval', '--policy', 'me'], /--policy must be a session id or expert/],
+  ] as const) {
+    const result = aim(...args);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, message);
+  }
+
+  const out = path.join(dir, 'report');
+  const report = aim('report', '--session', '1', '--db', db, '--out', out, '--name', 'toy');
+  assert.equal(report.code, 0, report.stderr);
+  const written = JSON.parse(readFileSync(path.join(out, 'toy.json'), 'utf8'));
+  assert.equal(written.session.id, 1);
+  assert.ok(written.evaluations.length >= 2);
+  assert.equal(written.expert.successRate, 1);
+  assert.ok(Array.isArray(written.takeoversByBlock));
+  assert.match(readFileSync(path.join(out, 'toy-success.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<polyline/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('bench learner measures each backend in its own process and reports one that cannot start', () => {
+  const result = aim('bench', 'learner', '--batch', '8', '--min-ms', '1', '--json');
+  assert.equal(result.code, 0, result.stderr);
+  const report = lastJson(result.stdout) as { results: Array<Record<string, unknown>> };
+  assert.deepEqual(
+    report.results.map((r) => r.backend),
+    existsSync(path.join(root, 'node_modules', '@tensorflow', 'tfjs-node'))
+      ? ['tensorflow', 'wasm', 'cpu']
+      : ['tfjs-node', 'wasm', 'cpu'],
+  );
+  for (const r of report.results) {
+    if (r.available === false) {
+      assert.equal(typeof r.reason, 'string');
+      continue;
+    }
+    const actor = r.actorBc as { stepsPerSecond: number; gflops: number; breakdown: Record<string, number> };
+    assert.ok(actor.stepsPerSecond > 0 && actor.gflops > 0);
+    assert.deepEqual(Object.keys(actor.breakdown), ['matmul', 'forward', 'step', 'adam', 'batch']);
+  }
+});
