@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { AimLearner, aimLoss, disagreementMask, tdLoss, AIM_REFERENCE_DEFAULTS } from './aim.ts';
+import { syntheticTransition } from './buffer.ts';
 import { trainableVariables } from './networks.ts';
 import { selectBackend } from './backend.ts';
 import { Rng } from '../sim/random.ts';
@@ -111,15 +112,7 @@ test('the initial fit teaches the novice the expert', () => {
   for (let i = 0; i < 200; i++) {
     const obs = randomObs(rng, obsDim);
     const action = expert(obs);
-    learner.observe({
-      obs,
-      nextObs: obs,
-      noviceAction: action,
-      appliedAction: action,
-      intervention: true,
-      interventionStart: i === 0,
-      done: false,
-    });
+    learner.observe(syntheticTransition(obs, action));
   }
   const fit = learner.initialFit();
   const after = error();
@@ -140,15 +133,7 @@ test('Q_c rises where the novice cannot match the expert and falls on the expert
   for (let i = 0; i < 200; i++) {
     const obs = randomObs(rng, obsDim);
     const action = Float32Array.from([0, 1], () => (rng.next() < 0.5 ? -1 : 1));
-    learner.observe({
-      obs,
-      nextObs: obs,
-      noviceAction: action,
-      appliedAction: action,
-      intervention: true,
-      interventionStart: false,
-      done: false,
-    });
+    learner.observe(syntheticTransition(obs, action));
   }
   learner.initialFit();
   let humanQ = 0;
@@ -174,15 +159,7 @@ test('online updates follow the cadence and keep the tensor count flat', () => {
   const add = (intervention: boolean) => {
     const obs = randomObs(rng, obsDim);
     const action = expert(obs);
-    learner.observe({
-      obs,
-      nextObs: obs,
-      noviceAction: action,
-      appliedAction: action,
-      intervention,
-      interventionStart: false,
-      done: false,
-    });
+    learner.observe(syntheticTransition(obs, action, intervention));
   };
   for (let i = 0; i < 20; i++) add(true);
   learner.initialFit();
@@ -274,16 +251,7 @@ test('the recomputed threshold is the (1 − δ) quantile of Q at stored novice 
   // One novice transition repeated: every sampled Q value is the same, and so is the quantile.
   const obs = randomObs(rng, obsDim);
   const action = Float32Array.from([0.3, -0.2]);
-  for (let i = 0; i < 40; i++)
-    learner.observe({
-      obs,
-      nextObs: obs,
-      noviceAction: action,
-      appliedAction: action,
-      intervention: false,
-      interventionStart: false,
-      done: false,
-    });
+  for (let i = 0; i < 40; i++) learner.observe(syntheticTransition(obs, action, false));
   const q = learner.q(obs, action)[0];
   assert.ok(Math.abs(learner.recomputedThreshold(0.05) - q) < 1e-5);
   learner.dispose();

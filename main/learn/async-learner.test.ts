@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { AIM_REFERENCE_DEFAULTS } from './aim.ts';
 import { AsyncLearner, LearnerError, learnerWorkerUrl } from './async-learner.ts';
+import { syntheticTransition } from './buffer.ts';
 import { selectBackend } from './backend.ts';
 import { loadWeightsInto } from './checkpoint.ts';
 import type { WorkerSetup } from './learner-protocol.ts';
@@ -49,18 +50,7 @@ function send(learner: AsyncLearner, rng: Rng, count: number, intervention: bool
     const obs = Float32Array.from({ length: OBS }, () => rng.next());
     const action = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
     step++;
-    learner.observe(
-      {
-        obs,
-        nextObs: obs,
-        noviceAction: action,
-        appliedAction: action,
-        intervention,
-        interventionStart: false,
-        done: false,
-      },
-      { step, expertSteps: step },
-    );
+    learner.observe(syntheticTransition(obs, action, intervention), { step, expertSteps: step });
   }
 }
 

@@ -8,7 +8,7 @@
 //   batch       — drawing a batch from the replay buffer (JS copies) and uploading it as tensors.
 // GFLOP/s counts only the products (2·m·k·n each), so the gap to the matmul line is the overhead.
 import * as tf from '@tensorflow/tfjs';
-import { ReplayBuffer } from './buffer.ts';
+import { ReplayBuffer, syntheticTransition } from './buffer.ts';
 import { aimLoss, disagreementMask } from './aim.ts';
 import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
 import { Rng } from '../sim/random.ts';
@@ -112,15 +112,7 @@ function filledBuffer(batch: number, rng: Rng): ReplayBuffer {
   for (let i = 0; i < batch * 2; i++) {
     const obs = Float32Array.from({ length: OBS }, () => rng.next());
     const action = [rng.uniform(-1, 1), rng.uniform(-1, 1)];
-    buffer.add({
-      obs,
-      nextObs: obs,
-      noviceAction: action,
-      appliedAction: action,
-      intervention: true,
-      interventionStart: false,
-      done: false,
-    });
+    buffer.add(syntheticTransition(obs, action));
   }
   return buffer;
 }

@@ -15,6 +15,23 @@ export interface Transition {
   done: boolean;
 }
 
+/** A synthetic transition for tests and benchmarks: one action proposed and applied, the state its own successor. */
+export function syntheticTransition(
+  obs: ArrayLike<number>,
+  action: ArrayLike<number>,
+  intervention = true,
+): Transition {
+  return {
+    obs,
+    nextObs: obs,
+    noviceAction: action,
+    appliedAction: action,
+    intervention,
+    interventionStart: false,
+    done: false,
+  };
+}
+
 export interface Batch {
   size: number;
   obs: Float32Array;

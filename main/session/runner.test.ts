@@ -27,6 +27,7 @@ interface Harness {
 async function harness(
   overrides: Record<string, unknown>,
   onFrame?: (runner: SessionRunner, step: number) => void,
+  initialRounds = 10,
 ): Promise<Harness> {
   const backend = await selectBackend('auto');
   const dir = mkdtempSync(path.join(tmpdir(), 'aim-runner-'));
@@ -48,7 +49,7 @@ async function harness(
       ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
       actorHidden: [32],
       qHidden: [32],
-      initialRounds: 10,
+      initialRounds,
     },
     delta: config.delta,
     recomputeThreshold: false,
@@ -194,5 +195,27 @@ test('input that goes stale while a person drives brakes, ends the takeover as a
   assert.equal(fault.handback, 'fault');
   const braking = h.db.steps(h.runner.sessionId, fault.endStep, fault.endStep)[0];
   assert.deepEqual(Array.from(braking.applied), [0, -1]);
+  await h.finish();
+});
+
+test('an asynchronous learner never holds the loop: the expert drives on while the fit runs, and lag shows', async () => {
+  // A long initial fit (2000 BC rounds) on a loop that does not wait for it.
+  const h = await harness({ steps: 200, learnerMode: 'async' }, undefined, 2000);
+  const end = await h.runner.run();
+  assert.equal(end.status, 'finished');
+  const steps = h.db.steps(h.runner.sessionId);
+  const frames = h.frames.map(decodeFrame);
+  const firstQ = steps.findIndex((s) => s.q !== null);
+  const pending = firstQ === -1 ? steps.slice(30) : steps.slice(30, firstQ);
+  assert.ok(pending.length > 0, 'steps ran after warm-up before the fit came back');
+  assert.ok(
+    pending.every((s) => s.mode === 'human' && !s.helpRequested),
+    'while the fit runs, the expert keeps driving and nobody asks for help',
+  );
+  assert.ok(
+    frames.slice(30).some((f) => f.learnerLag > 0),
+    'frames report the transitions not yet trained on',
+  );
+  assert.equal(frames[10].learnerLag >= 0, true);
   await h.finish();
 });
