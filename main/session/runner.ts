@@ -14,7 +14,7 @@ import type {
   SessionStatus,
   SessionStatusName,
 } from '../contract/api.ts';
-import type { ControlMode, HandbackReason } from '../contract/modes.ts';
+import type { ControlMode, HandbackReason, TakeoverTrigger } from '../contract/modes.ts';
 import type { BackendName, ResolvedSessionConfig } from '../contract/session-config.ts';
 import { encodeFrame } from '../contract/frame.ts';
 import type { Env, StepResult } from '../sim/env.ts';
@@ -335,7 +335,7 @@ export class SessionRunner {
     }
     const mode: ControlMode = driver === 'robot' ? 'robot' : decision.mode === 'warmup' ? 'warmup' : 'human';
     // A fault ends the person's takeover after this braking step, not before it.
-    this.trackTakeover(driver, mode, helpRequested, handback === 'fault' ? null : handback, q, threshold);
+    this.trackTakeover(driver, helpRequested, handback === 'fault' ? null : handback, q, threshold);
 
     const result = env.step(applied);
     const intervention = driver !== 'robot';
@@ -377,7 +377,6 @@ export class SessionRunner {
 
   private trackTakeover(
     driver: Driver,
-    mode: ControlMode,
     helpRequested: boolean,
     handback: HandbackReason | null,
     q: number | null,
@@ -385,7 +384,9 @@ export class SessionRunner {
   ): void {
     if (handback) this.takeovers.end(handback);
     if (driver === 'robot' || this.takeovers.active) return;
-    const trigger = mode === 'warmup' ? 'warmup' : helpRequested ? 'robot' : 'human';
+    // Only a person starts a 'human' takeover. The expert drives unasked only while warm-up lasts
+    // or carries over (until agreement, or until the initial fit arrives in real time).
+    const trigger: TakeoverTrigger = driver === 'person' ? 'human' : helpRequested ? 'robot' : 'warmup';
     this.takeovers.begin({
       episode: this.episode,
       startStep: this.step,
