@@ -6,6 +6,9 @@ import { runServe, serveCommand } from './commands/serve.ts';
 import { benchCommand, runBench } from './commands/bench.ts';
 import { evalCommand, runEval } from './commands/eval.ts';
 import { reportCommand, runReport } from './commands/report.ts';
+import { exportCommand } from './commands/export.ts';
+import { sessionsCommand } from './commands/sessions.ts';
+import { dbCommand } from './commands/db.ts';
 
 interface Command {
   spec: CommandSpec;
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, Command> = {
   report: { spec: reportCommand, run: runReport },
   serve: { spec: serveCommand, run: runServe },
   bench: { spec: benchCommand, run: runBench },
+  export: exportCommand,
+  sessions: sessionsCommand,
+  db: dbCommand,
 };
 
 function overview(): string {
@@ -47,8 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  // Commands with sub-commands (bench) show their own help after the sub-command word.
-  if (name !== 'bench' && (rest.includes('--help') || rest.includes('-h'))) {
+  // Commands with sub-commands (bench, export, sessions, db) show their own help after the sub-command word.
+  if (
+    !['bench', 'export', 'sessions', 'db'].includes(name) &&
+    (rest.includes('--help') || rest.includes('-h'))
+  ) {
     process.stdout.write(`${commandHelp(command.spec)}\n`);
     return 0;
   }

@@ -11,6 +11,7 @@ import * as queries from './queries.ts';
 import { BatchedRecorder, type Recorder, type RecorderOptions } from './recorder.ts';
 import type {
   EpisodeRecord,
+  EpisodeSpan,
   EvaluationRecord,
   EvaluationRow,
   InputSampleRow,
@@ -69,9 +70,13 @@ export interface AimDatabase {
 
   /** Steps fromStep..toStep, both inclusive, in order. */
   steps(sessionId: number, fromStep?: number, toStep?: number): StepRow[];
+  /** Each episode's range of recorded steps, in step order (long reads go in chunks within them). */
+  episodeSpans(sessionId: number): EpisodeSpan[];
   takeovers(sessionId: number): TakeoverRow[];
   episodes(sessionId: number): EpisodeRecord[];
   scenes(sessionId: number): SceneRecord[];
+  /** One episode's scene (each is tens of KB of JSON; a long session has hundreds). */
+  scene(sessionId: number, episode: number): SceneRecord | undefined;
   /** Device samples with fromT <= t <= toT on the sampler's clock. */
   inputSamples(sessionId: number, fromT?: number, toT?: number): InputSampleRow[];
 
@@ -258,6 +263,10 @@ class Store implements AimDatabase {
     return queries.steps(this.#st, sessionId, fromStep, toStep);
   }
 
+  episodeSpans(sessionId: number): EpisodeSpan[] {
+    return queries.episodeSpans(this.#st, sessionId);
+  }
+
   takeovers(sessionId: number): TakeoverRow[] {
     return queries.takeovers(this.#st, sessionId);
   }
@@ -268,6 +277,10 @@ class Store implements AimDatabase {
 
   scenes(sessionId: number): SceneRecord[] {
     return queries.scenes(this.#st, sessionId);
+  }
+
+  scene(sessionId: number, episode: number): SceneRecord | undefined {
+    return queries.scene(this.#st, sessionId, episode);
   }
 
   inputSamples(sessionId: number, fromT?: number, toT?: number): InputSampleRow[] {

@@ -8,6 +8,7 @@ import { actionOf, float32Of, float64Of, int, messageOf, nowIso, num, type State
 import { DatabaseError } from './errors.ts';
 import type {
   EpisodeRecord,
+  EpisodeSpan,
   EvaluationRecord,
   EvaluationRow,
   InputSampleRow,
@@ -85,6 +86,19 @@ export function steps(
   }));
 }
 
+/**
+ * Each episode's first and last recorded step, in step order, read from the steps themselves: the
+ * episodes table has no row for an episode still running or cut off by a crash.
+ */
+export function episodeSpans(st: Statements, sessionId: number): EpisodeSpan[] {
+  return st
+    .get(
+      `SELECT episode, min(step) AS firstStep, max(step) AS lastStep, count(*) AS steps
+       FROM steps WHERE session_id = ? GROUP BY episode ORDER BY firstStep`,
+    )
+    .all(sessionId) as EpisodeSpan[];
+}
+
 export function takeovers(st: Statements, sessionId: number): TakeoverRow[] {
   const rows = st
     .get(
@@ -119,6 +133,23 @@ export function episodes(st: Statements, sessionId: number): EpisodeRecord[] {
     crash: r.crash === 1,
     outOfRoad: r.outOfRoad === 1,
   }));
+}
+
+/** One episode's scene: opening a long session for review needs the first, not all of them. */
+export function scene(st: Statements, sessionId: number, episode: number): SceneRecord | undefined {
+  const row = st
+    .get('SELECT episode, seed, scene_json AS sceneJson FROM scenes WHERE session_id = ? AND episode = ?')
+    .get(sessionId, episode) as { episode: number; seed: number; sceneJson: string } | undefined;
+  if (row === undefined) return undefined;
+  return {
+    episode: row.episode,
+    seed: row.seed,
+    scene: parseJson(
+      sceneSchema,
+      row.sceneJson,
+      `The scene of session ${sessionId}, episode ${row.episode},`,
+    ),
+  };
 }
 
 export function scenes(st: Statements, sessionId: number): SceneRecord[] {

@@ -134,6 +134,15 @@ export interface TakeoverRow extends TakeoverRecord {
   id: number;
 }
 
+/** Where an episode's recorded steps lie, so long reads (export, review) can go in chunks. */
+export interface EpisodeSpan {
+  episode: number;
+  firstStep: number;
+  lastStep: number;
+  /** Recorded steps; lastStep - firstStep + 1 unless rows are missing. */
+  steps: number;
+}
+
 /** A device sample as read back: axes and buttons as stored, float64. */
 export interface InputSampleRow extends InputSampleRecord {
   axes: Float64Array;

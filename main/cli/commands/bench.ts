@@ -1,6 +1,7 @@
 // `aim bench <what>`: measured claims live here, printed as JSON, never as timed tests.
 import { UsageError, commandHelp, type CommandSpec } from '../args.ts';
 import { benchLearnerCommand, runBenchLearner } from './bench-learner.ts';
+import { benchReviewCommand, runBenchReview } from './bench-review.ts';
 import { benchSimCommand, runBenchSim } from './bench-sim.ts';
 
 interface Bench {
@@ -11,6 +12,7 @@ interface Bench {
 const BENCHES: Record<string, Bench> = {
   sim: { spec: benchSimCommand, run: runBenchSim },
   learner: { spec: benchLearnerCommand, run: runBenchLearner },
+  review: { spec: benchReviewCommand, run: runBenchReview },
 };
 
 export const benchCommand = {
