@@ -78,13 +78,21 @@ export function lineChartSvg(chart: LineChart): string {
     `<text x="${MARGIN.left + plotW / 2}" y="${height - 12}" text-anchor="middle">${escape(chart.xLabel)}</text>`,
     `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(chart.yLabel)}</text>`,
   );
-  chart.series.forEach((series, i) => {
+  chart.series.forEach((series) => {
     const path = series.points.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ');
     const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<polyline points="${path}" fill="none" stroke="${series.color}" stroke-width="2"${dash}/>`);
     if (!series.dashed)
       for (const [x, y] of series.points)
         out.push(`<circle cx="${f(px(x))}" cy="${f(py(y))}" r="3" fill="${series.color}"/>`);
+  });
+  // The legend on a translucent card above the curves, which stay faintly visible beneath it.
+  const legendWidth = 36 + 7 * Math.max(...chart.series.map((s) => s.name.length));
+  out.push(
+    `<rect x="${MARGIN.left + 4}" y="${MARGIN.top + 2}" width="${legendWidth}" height="${chart.series.length * 16 + 6}" fill="white" fill-opacity="0.8"/>`,
+  );
+  chart.series.forEach((series, i) => {
+    const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
     const ly = MARGIN.top + 14 + i * 16;
     out.push(
       `<line x1="${MARGIN.left + 10}" y1="${ly - 4}" x2="${MARGIN.left + 30}" y2="${ly - 4}" stroke="${series.color}" stroke-width="2"${dash}/>`,
