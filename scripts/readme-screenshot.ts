@@ -1,5 +1,7 @@
-// Regenerates docs/screenshot.png: the live view of a real driving session in browser mode, taken by
-// Debian's Chromium. Run: node scripts/readme-screenshot.ts (after npm run build).
+// Regenerates docs/screenshot.png: the live view of a real driving session in browser mode (chase
+// camera, top-down map, Q plot, HUD and learning curves), taken by Debian's Chromium with SwiftShader
+// WebGL. Run: node scripts/readme-screenshot.ts (after npm run build). AIM_SHOT_SECONDS sets how long
+// the session drives before the picture (default 45).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,18 +23,21 @@ const browser = await chromium.launch({
     '--disable-component-update',
     '--disable-sync',
     '--disable-gpu',
+    '--enable-unsafe-swiftshader',
   ],
 });
 try {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 810 } })).newPage();
   await page.goto(server.url);
+  await page.click('[data-testid=new-session-button]');
   await page.selectOption('[data-testid=env-select]', 'driving');
   await page.fill('[data-testid=warmup-input]', '60');
   await page.fill('[data-testid=batch-size-input]', '64');
   await page.fill('[data-testid=seed-input]', '3');
+  await page.fill('[data-testid=delta-input]', '0.1');
   await page.click('[data-testid=start-button]');
   // Warm-up, the initial fit and some gated driving: long enough for help requests in the plot.
-  await page.waitForTimeout(Number(process.env.AIM_SHOT_SECONDS ?? 25) * 1000);
+  await page.waitForTimeout(Number(process.env.AIM_SHOT_SECONDS ?? 45) * 1000);
   mkdirSync(path.dirname(output), { recursive: true });
   await page.screenshot({ path: output });
   console.log(`wrote ${output}`);

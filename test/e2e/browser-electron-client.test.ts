@@ -11,6 +11,7 @@ import {
   chromiumSkipReason,
   launchChromium,
   readHook,
+  startSession,
   waitForCount,
   waitForMode,
   waitForText,
@@ -100,12 +101,11 @@ test(
     t.after(unsubscribe);
 
     await page.goto(server.url);
-    await page.getByTestId('start-button').waitFor();
+    await page.getByTestId('new-session-button').waitFor();
     assert.equal(await page.evaluate(() => (globalThis as unknown as TestWindow).__aimPortRequests), 1);
     assert.match((await page.locator('.brand').textContent()) ?? '', /browser/); // app.info answered through window.aim
 
-    await page.getByTestId('warmup-input').fill('10');
-    await page.getByTestId('start-button').click();
+    await startSession(page, { 'warmup-input': '10' });
     await waitForText(page, 'session-status', 'running');
     await waitForCount(page, 'qPoints', 5);
     await waitForMode(page, ['robot']);
@@ -124,9 +124,7 @@ test(
     // A refused call comes back as a readable message.
     await page.getByTestId('stop-button').click();
     await waitForText(page, 'session-status', 'finished');
-    await page.getByTestId('delta-input').fill('0.5');
-    await page.getByTestId('seed-input').fill('3');
-    await page.getByTestId('start-button').click();
+    await startSession(page, { 'delta-input': '0.5', 'seed-input': '3' });
     await waitForText(page, 'session-status', 'running');
 
     // Main says the core closed: the UI shows it.

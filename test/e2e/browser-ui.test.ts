@@ -1,6 +1,8 @@
 // The renderer in Chromium against a stand-in core (helpers/fake-core.ts), so UI behaviour is tested
-// without waiting for the learner: views come alive, keyboard takeover samples reach the core,
-// session controls, validation messages, losing and regaining the server, and token mode.
+// without waiting for the learner: views come alive (the chase camera through SwiftShader), keyboard
+// takeover samples reach the core, the new-session dialog and session controls, validation
+// messages, shortcuts and their help, remembered theme / pane sizes / view options, the chase pane
+// without WebGL, losing and regaining the server, and token mode.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +15,7 @@ import {
   openPage,
   readHook,
   screenshot,
+  startSession,
   waitForCount,
   waitForMode,
   waitForText,
@@ -37,9 +40,12 @@ after(async () => {
 async function assertOnScreen(page: Page, viewport: { width: number; height: number }): Promise<void> {
   for (const id of [
     'mode-banner',
+    'hud',
+    'chase',
     'qplot',
     'topdown',
-    'start-button',
+    'metrics',
+    'new-session-button',
     'pause-button',
     'stop-button',
     'takeover-count',
@@ -84,16 +90,19 @@ test(
     const { core, server } = await serve(t);
     const { page, errors, context } = await openPage(browser, server.url);
     t.after(() => context.close());
-    await page.getByTestId('start-button').waitFor();
+    await page.getByTestId('new-session-button').waitFor();
     assert.equal(await page.getByTestId('mode-banner').getAttribute('data-mode'), 'idle');
     assert.equal(await page.getByTestId('session-id').textContent(), '—');
     assert.equal(await page.getByTestId('pause-button').isDisabled(), true);
     assert.equal(await page.getByTestId('stop-button').isDisabled(), true);
 
-    await page.getByTestId('warmup-input').fill('15');
-    await page.getByTestId('operator-input').fill('ui test');
-    await page.getByTestId('start-button').click();
+    await startSession(page, { 'warmup-input': '15', 'operator-input': 'ui test' });
     await waitForText(page, 'session-id', '1');
+    assert.equal(
+      await page.getByTestId('new-session-dialog').isVisible(),
+      false,
+      'the dialog closes on start',
+    );
     await page.waitForSelector('[data-testid="mode-banner"][data-mode="warmup"]');
     assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /WARM-UP/);
     await waitForMode(page, ['robot']);
@@ -103,11 +112,19 @@ test(
     // Warm-up points have no Q: the plot holds them but draws no Q value for them.
     assert.ok((await readHook(page, 'plotPoints')) > (await readHook(page, 'qPoints')));
     assert.ok(Number(await page.getByTestId('step-count').textContent()) >= 15);
-    assert.equal(await page.getByTestId('start-button').isDisabled(), true);
+    assert.equal(await page.getByTestId('new-session-button').isDisabled(), true);
 
     // The top-down canvas really drew something other than its background.
     const painted = await canvasColourCount(page, '[data-testid="topdown"] canvas');
     assert.ok(painted > 3, `top-down view shows ${painted} colours`);
+    // So did the chase camera, through WebGL (SwiftShader here).
+    await waitForCount(page, 'chaseDraws', 10);
+    assert.equal(await readHook(page, 'chaseStatus'), 'running');
+    const chaseColours = await readHook(page, 'chaseColours');
+    assert.ok(chaseColours > 8, `chase camera shows ${chaseColours} colours`);
+    // The HUD's bars show the novice's and the applied action.
+    assert.equal(await page.getByTestId('novice-throttle').getAttribute('data-value'), '0.50');
+    assert.equal(await page.getByTestId('applied-steer').getAttribute('data-value'), '0.00');
     assert.deepEqual(
       core.calls.filter((c) => c === 'session.start'),
       ['session.start'],
@@ -124,8 +141,7 @@ test(
     const { core, server } = await serve(t);
     const { page, errors, context } = await openPage(browser, server.url);
     t.after(() => context.close());
-    await page.getByTestId('warmup-input').fill('10');
-    await page.getByTestId('start-button').click();
+    await startSession(page, { 'warmup-input': '10' });
     await waitForMode(page, ['robot']);
 
     await page.keyboard.down('Space');
@@ -161,15 +177,22 @@ test(
     assert.equal(last.engaged, false, 'the last sample releases the takeover');
     assert.ok(Number(await page.getByTestId('takeover-count').textContent()) >= 1);
 
-    // Keys typed into the form are the form's: Space in the operator field does not take over.
+    // Keys typed into the form are the form's: Space in the operator field does not take over, and
+    // letters are not shortcuts there.
     const before = core.inputs.length;
     await page.getByTestId('stop-button').click();
     await waitForText(page, 'session-status', 'finished');
+    await page.getByTestId('new-session-button').click();
+    await page.getByTestId('operator-input').fill('');
     await page.getByTestId('operator-input').click();
     await page.keyboard.down('Space');
     await page.keyboard.up('Space');
+    await page.keyboard.type('tp');
     assert.equal(core.inputs.length, before);
-    assert.equal(await page.getByTestId('operator-input').inputValue(), ' ');
+    assert.equal(await page.getByTestId('operator-input').inputValue(), ' tp');
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'dark', 'T typed in a field is text');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('new-session-dialog').isVisible(), false);
     assert.deepEqual(errors, []);
   },
 );
@@ -178,8 +201,7 @@ test('pause, resume and stop drive the session and the banner', { skip }, async 
   const { server } = await serve(t);
   const { page, errors, context } = await openPage(browser, server.url);
   t.after(() => context.close());
-  await page.getByTestId('warmup-input').fill('10');
-  await page.getByTestId('start-button').click();
+  await startSession(page, { 'warmup-input': '10' });
   await waitForMode(page, ['robot']);
   await page.getByTestId('pause-button').click();
   await page.waitForSelector('[data-testid="mode-banner"][data-mode="paused"]');
@@ -188,9 +210,11 @@ test('pause, resume and stop drive the session and the banner', { skip }, async 
   await page.waitForSelector('[data-testid="mode-banner"][data-mode="robot"]');
   await page.getByTestId('stop-button').click();
   await page.waitForSelector('[data-testid="mode-banner"][data-mode="finished"]');
-  assert.equal(await page.getByTestId('start-button').isDisabled(), false);
-  // A second session starts from a clean plot.
-  await page.getByTestId('start-button').click();
+  assert.equal(await page.getByTestId('new-session-button').isDisabled(), false);
+  // A second session starts from a clean plot, with the form as it was left.
+  await page.getByTestId('new-session-button').click();
+  assert.equal(await page.getByTestId('warmup-input').inputValue(), '10');
+  await startSession(page);
   await waitForText(page, 'session-id', '2');
   await waitForMode(page, ['robot']);
   assert.deepEqual(errors, []);
@@ -200,12 +224,12 @@ test('a form value the contract refuses is explained and never sent', { skip }, 
   const { core, server } = await serve(t);
   const { page, context } = await openPage(browser, server.url);
   t.after(() => context.close());
-  await page.getByTestId('delta-input').fill('2');
-  await page.getByTestId('start-button').click();
+  await startSession(page, { 'delta-input': '2' });
   await page.waitForSelector('[data-testid="message-line"].error');
   assert.match((await page.getByTestId('message-line').textContent()) ?? '', /Cannot start: delta/);
+  assert.match((await page.getByTestId('dialog-error').textContent()) ?? '', /delta \(δ \(help rate\)\)/);
   assert.ok(!core.calls.includes('session.start'));
-  // A refusal from the core itself is shown too.
+  // Fixed, the same dialog starts the session.
   await page.getByTestId('delta-input').fill('0.05');
   await page.getByTestId('start-button').click();
   await waitForText(page, 'session-status', 'running');
@@ -216,8 +240,7 @@ test('losing the server shows DISCONNECTED, and the page reconnects and catches 
   const first = await startServer({ core, port: 0, staticDir: RENDERER_DIST });
   const { page, errors, context } = await openPage(browser, first.url);
   t.after(() => context.close());
-  await page.getByTestId('warmup-input').fill('10');
-  await page.getByTestId('start-button').click();
+  await startSession(page, { 'warmup-input': '10' });
   await waitForMode(page, ['robot']);
   await first.close();
   await page.waitForSelector('[data-testid="mode-banner"][data-mode="disconnected"]');
@@ -243,11 +266,11 @@ test(
     const { server } = await serve(t, { token });
     const good = await openPage(browser, server.url);
     t.after(() => good.context.close());
-    await good.page.getByTestId('start-button').waitFor();
+    await good.page.getByTestId('new-session-button').waitFor();
     const bare = await openPage(browser, server.url.replace(/\?token=.*/, ''));
     t.after(() => bare.context.close());
     await bare.page.waitForSelector('[data-testid="connecting"]:has-text("Cannot reach the workstation")');
-    assert.equal(await bare.page.getByTestId('start-button').count(), 0);
+    assert.equal(await bare.page.getByTestId('new-session-button').count(), 0);
     const shownUrl = (await bare.page.getByTestId('connecting').textContent()) ?? '';
     assert.ok(!shownUrl.includes(token));
   },
@@ -257,10 +280,122 @@ test('readable at 1920×1080', { skip }, async (t) => {
   const { server } = await serve(t);
   const { page, errors, context } = await openPage(browser, server.url, { width: 1920, height: 1080 });
   t.after(() => context.close());
-  await page.getByTestId('warmup-input').fill('10');
-  await page.getByTestId('start-button').click();
+  await startSession(page, { 'warmup-input': '10' });
   await waitForCount(page, 'qPoints', 20);
+  await waitForCount(page, 'chaseDraws', 10);
   await assertOnScreen(page, { width: 1920, height: 1080 });
   await screenshot(page, 'browser-ui-1920');
+  assert.deepEqual(errors, []);
+});
+
+/** The first pane's share of a split, in percent, as its divider reports it. */
+async function splitPercent(page: Page, id: string): Promise<number> {
+  return Number(await page.getByTestId(`splitter-${id}`).getAttribute('aria-valuenow'));
+}
+
+test(
+  'shortcuts drive every control and are listed in the help; theme, pane sizes and view options are remembered',
+  { skip },
+  async (t) => {
+    const { server } = await serve(t);
+    const { page, errors, context } = await openPage(browser, server.url);
+    t.after(() => context.close());
+    await page.getByTestId('new-session-button').waitFor();
+
+    // ? lists every control's shortcut; Esc closes it.
+    await page.keyboard.press('Shift+?');
+    await page.getByTestId('help-overlay').waitFor({ state: 'visible' });
+    const rows = await page.locator('[data-testid^="shortcut-"]').count();
+    assert.equal(rows, 12, 'one row per control');
+    assert.match((await page.getByTestId('help-overlay').textContent()) ?? '', /Space \(hold\).*Take over/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('help-overlay').waitFor({ state: 'hidden' });
+
+    // N opens the dialog; F switches the next session's pace.
+    await page.keyboard.press('f');
+    assert.equal(await page.getByTestId('pace-fast').getAttribute('aria-checked'), 'true');
+    await page.keyboard.press('f');
+    assert.equal(await page.getByTestId('pace-realtime').getAttribute('aria-checked'), 'true');
+    await page.keyboard.press('n');
+    await page.getByTestId('new-session-dialog').waitFor({ state: 'visible' });
+    assert.equal(await page.getByTestId('pace-select').inputValue(), 'realtime');
+    await page.getByTestId('warmup-input').fill('10');
+    await page.getByTestId('start-button').click();
+    await waitForMode(page, ['robot']);
+
+    // P pauses and resumes; Shift+X stops (a plain X does not).
+    await page.keyboard.press('p');
+    await page.waitForSelector('[data-testid="mode-banner"][data-mode="paused"]');
+    await page.keyboard.press('p');
+    await page.waitForSelector('[data-testid="mode-banner"][data-mode="robot"]');
+    await page.keyboard.press('x');
+    await page.waitForTimeout(300);
+    assert.equal(await page.getByTestId('session-status').textContent(), 'running');
+
+    // Map options, plot window and theme, by key.
+    await page.keyboard.press('h');
+    await page.keyboard.press('l');
+    await page.keyboard.press('m');
+    await page.keyboard.press(']');
+    await page.keyboard.press('t');
+    assert.equal(await page.getByTestId('toggle-heading-up').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByTestId('toggle-lidar').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByTestId('toggle-inset').getAttribute('aria-pressed'), 'false');
+    assert.equal(await readHook(page, 'plotWindow'), 60);
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    await waitForCount(page, 'topDownDraws', (await readHook(page, 'topDownDraws')) + 5);
+    await screenshot(page, 'browser-ui-light-heading-up');
+
+    // Drag the main divider 200 px left and the map's divider 60 px down.
+    const before = await splitPercent(page, 'main');
+    const main = (await page.getByTestId('splitter-main').boundingBox())!;
+    await page.mouse.move(main.x + main.width / 2, main.y + main.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(main.x + main.width / 2 - 200, main.y + main.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const after = await splitPercent(page, 'main');
+    assert.ok(after < before - 10, `main split ${before} → ${after}`);
+    const right = (await page.getByTestId('splitter-right').boundingBox())!;
+    await page.mouse.move(right.x + right.width / 2, right.y + right.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(right.x + right.width / 2, right.y + right.height / 2 + 60, { steps: 3 });
+    await page.mouse.up();
+    const rightAfter = await splitPercent(page, 'right');
+
+    await page.keyboard.press('Shift+X');
+    await waitForText(page, 'session-status', 'finished');
+
+    // Everything above survives a reload.
+    await page.reload();
+    await page.getByTestId('new-session-button').waitFor();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), 'light');
+    assert.equal(await splitPercent(page, 'main'), after);
+    assert.equal(await splitPercent(page, 'right'), rightAfter);
+    assert.equal(await page.getByTestId('toggle-heading-up').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByTestId('plot-window-select').inputValue(), '60');
+    // R resets the panes; the divider also moves with the keyboard.
+    await page.keyboard.press('r');
+    assert.equal(await splitPercent(page, 'main'), before);
+    await page.getByTestId('splitter-main').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await splitPercent(page, 'main'), before + 2);
+    assert.deepEqual(errors, []);
+  },
+);
+
+test('without WebGL the chase pane says so, and the map, plot and controls carry on', { skip }, async (t) => {
+  const noGl = await launchChromium({ webgl: false });
+  t.after(() => noGl.close());
+  const { server } = await serve(t);
+  const { page, errors, context } = await openPage(noGl, server.url);
+  t.after(() => context.close());
+  await page.getByTestId('chase-unavailable').waitFor();
+  assert.match((await page.getByTestId('chase-unavailable').textContent()) ?? '', /WebGL/);
+  assert.equal(await readHook(page, 'chaseStatus'), 'unavailable');
+  await startSession(page, { 'warmup-input': '10' });
+  await waitForMode(page, ['robot']);
+  await waitForCount(page, 'topDownDraws', 10);
+  await waitForCount(page, 'qPoints', 5);
+  assert.equal(await readHook(page, 'chaseDraws'), 0);
   assert.deepEqual(errors, []);
 });

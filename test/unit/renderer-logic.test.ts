@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeFrame, type Frame } from '../../main/contract/frame.ts';
 import { NumericRing } from '../../renderer/src/state/ring-buffer.ts';
-import { LiveStore, PLOT_FIELDS } from '../../renderer/src/state/live-store.ts';
+import { HELP_HOLD_MS, LiveStore, PLOT_FIELDS } from '../../renderer/src/state/live-store.ts';
 import { buildPlotWindow } from '../../renderer/src/views/qplot-data.ts';
 import {
   interpolateFrames,
@@ -239,4 +239,33 @@ test('the live store decodes frames, keeps a continuous clock across episodes, a
   store.pushFrame(encodeFrame(frame({ step: 50 })), 500);
   store.pushFrame(encodeFrame(frame({ step: 0 })), 600);
   assert.equal(store.plot.length, 1);
+});
+
+test('a help request the expert answers at once still shows as HELP REQUESTED for a moment', async () => {
+  const store = new LiveStore();
+  let changes = 0;
+  store.subscribeMode(() => changes++);
+  store.pushFrame(encodeFrame(frame({ step: 0, mode: 'robot' })), 0);
+  // The simulated expert takes over in the same decision the gate asked for help.
+  store.pushFrame(encodeFrame(frame({ step: 1, mode: 'human', helpRequested: true })), 100);
+  assert.equal(store.mode(), 'human');
+  assert.equal(store.shown(), 'help');
+  assert.equal(store.getMode(), 'help', 'the banner reads the shown mode');
+  store.pushFrame(encodeFrame(frame({ step: 2, mode: 'human' })), 200);
+  assert.equal(store.shown(), 'help', 'held while the expert answers');
+  store.pushFrame(encodeFrame(frame({ step: 3, mode: 'human' })), 100 + HELP_HOLD_MS);
+  assert.equal(store.shown(), 'human', 'then it is the expert driving');
+  // The robot driving again ends the hold at once; a 'help' frame is always shown as help.
+  store.pushFrame(encodeFrame(frame({ step: 4, mode: 'human', helpRequested: true })), 2000);
+  store.pushFrame(encodeFrame(frame({ step: 5, mode: 'robot' })), 2100);
+  assert.equal(store.shown(), 'robot');
+  store.pushFrame(encodeFrame(frame({ step: 6, mode: 'help' })), 2200);
+  assert.equal(store.shown(), 'help');
+  assert.ok(changes >= 5);
+  // With no frames after a request, the hold ends on its own.
+  const quiet = new LiveStore();
+  quiet.pushFrame(encodeFrame(frame({ step: 0, mode: 'human', helpRequested: true })), performance.now());
+  assert.equal(quiet.shown(), 'help');
+  await new Promise((resolve) => setTimeout(resolve, HELP_HOLD_MS + 50));
+  assert.equal(quiet.shown(), 'human');
 });

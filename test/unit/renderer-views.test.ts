@@ -21,6 +21,7 @@ import {
   type Point,
 } from '../../renderer/src/views/route.ts';
 import { appendRibbon, emptyTriangles } from '../../renderer/src/views/chase/ribbon.ts';
+import { DynamicResolution } from '../../renderer/src/views/chase/resolution.ts';
 import { MetricsStore, RATE_WINDOW_STEPS, ROLLING_EPISODES } from '../../renderer/src/state/metrics-store.ts';
 import {
   clampFraction,
@@ -47,6 +48,7 @@ import {
 import { ENV_IDS, PACES, BACKENDS, PRESETS, METHODS } from '../../main/contract/session-config.ts';
 import type { Actor } from '../../main/contract/scene.ts';
 import { z } from 'zod';
+import type { InstancedMesh, Material, Mesh } from 'three';
 
 const close = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) <= eps;
 
@@ -118,6 +120,33 @@ test('chase camera: a reset (new episode) snaps behind the car, and a long stall
   s.push(0);
   s.push(Math.PI);
   assert.ok(s.direction().every(Number.isFinite));
+});
+
+test('chase camera: the resolution drops in steps while frames are slow, and comes back when they are fast', () => {
+  const r = new DynamicResolution({ min: 0.5, max: 1, low: 40, high: 55, window: 10, holdMs: 1000 });
+  let now = 0;
+  const run = (fps: number, seconds: number) => {
+    const changes: number[] = [];
+    for (let i = 0; i < fps * seconds; i++) {
+      now += 1000 / fps;
+      if (r.frame(now)) changes.push(r.scale);
+    }
+    return changes;
+  };
+  assert.deepEqual(run(60, 3), [], 'fast frames at full scale: nothing to do');
+  const down = run(10, 10);
+  assert.ok(down.length >= 2, `scaled down in steps: ${down}`);
+  assert.equal(r.scale, 0.5, 'never below the floor');
+  assert.ok(down.every((s, i) => i === 0 || s < down[i - 1]));
+  // Between 40 and 55 fps it holds.
+  assert.deepEqual(run(48, 5), []);
+  run(60, 10);
+  assert.equal(r.scale, 1, 'back to full scale');
+  // A stall (hidden tab) is not a slow frame.
+  const before = r.scale;
+  now += 5000;
+  assert.equal(r.frame(now), false);
+  assert.equal(r.scale, before);
 });
 
 test('top-down: north-up centres the ego; heading-up turns the map so the ego points up the screen', () => {
@@ -450,4 +479,49 @@ test('new-session form: knobs, optional fields and expert kinds added to a schem
     expert: { kind: 'person', device: 'G29' },
     knobs: { td: true, kappa: 1.5 },
   });
+});
+
+test('chase world: meshes from a RoadScene, instanced actors and markers, and everything released on dispose', async () => {
+  const { buildRoad, DynamicLayer } = await import('../../renderer/src/views/chase/world.ts');
+  const { toyRoadScene } = await import('../e2e/helpers/fake-core.ts');
+  const scene = toyRoadScene();
+  const road = buildRoad(scene, 'dark');
+  const names = road.group.children.map((c) => c.name).sort();
+  assert.deepEqual(names, ['ground', 'road-surface', 'route', 'sidewalks', 'white-lines', 'yellow-lines']);
+  // Sidewalks are raised: their geometry reaches above the road.
+  const sidewalks = road.group.getObjectByName('sidewalks') as Mesh;
+  sidewalks.geometry.computeBoundingBox();
+  assert.ok(sidewalks.geometry.boundingBox!.max.z > 0.1);
+  assert.equal(road.route.length > 100, true);
+
+  const layer = new DynamicLayer('dark');
+  layer.setActors([
+    { kind: 'vehicle', x: 10, y: 0, heading: 0, length: 4.5, width: 1.8, state: 0 },
+    { kind: 'vehicle', x: 20, y: 0, heading: 0, length: 4.5, width: 1.8, state: 1 },
+    { kind: 'cone', x: 5, y: 1, heading: 0, length: 0.4, width: 0.4, state: 0 },
+    { kind: 'door', x: 0, y: 0, heading: 0, length: 1, width: 1, state: 0 },
+  ]);
+  const count = (name: string) => (layer.group.getObjectByName(name) as InstancedMesh).count;
+  assert.deepEqual([count('vehicle'), count('cone'), count('triangle'), count('barrier')], [2, 1, 0, 0]);
+  layer.setRoute(road.route, { x: 0, y: -1.75 });
+  assert.equal(layer.group.getObjectByName('checkpoint-1')!.visible, true);
+  assert.equal(layer.group.getObjectByName('destination')!.visible, true);
+
+  // Every geometry and material announces its disposal (the renderer frees GPU memory on it).
+  const disposed = new Set<unknown>();
+  const tracked = new Set<{ dispose(): void }>();
+  for (const root of [road.group, layer.group])
+    root.traverse((node) => {
+      const mesh = node as Mesh;
+      for (const resource of [mesh.geometry, mesh.material as Material | undefined])
+        if (resource && !tracked.has(resource)) {
+          tracked.add(resource);
+          resource.addEventListener('dispose', () => disposed.add(resource));
+        }
+    });
+  road.dispose();
+  layer.dispose();
+  assert.ok(tracked.size > 10);
+  assert.equal(disposed.size, tracked.size, 'every geometry and material disposed');
+  assert.equal(road.group.parent, null);
 });

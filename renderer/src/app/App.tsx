@@ -1,21 +1,49 @@
 // The workstation's layout and its wiring to the core. React state holds only what changes rarely
-// (session status, app info, the message line); frames go straight into the LiveStore.
-import { useCallback, useEffect, useState } from 'react';
+// (session status, app info, the message line, preferences); frames go straight into the LiveStore
+// and the MetricsStore, and the views draw from those on their animation frames.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, CoreClient, SessionStatus } from '../../../main/contract/api.ts';
 import { IDLE_STATUS } from '../../../main/contract/status.ts';
 import type { LiveStore } from '../state/live-store.ts';
-import { KeyboardTakeover } from '../input/keyboard.ts';
+import { MetricsStore } from '../state/metrics-store.ts';
+import { loadPref, parseNumberIn, parseOneOf, savePref, THEMES, type ThemeName } from '../state/prefs.ts';
+import { KeyboardTakeover, isEditableTarget } from '../input/keyboard.ts';
 import { probes } from '../test-hook.ts';
-import { TopDownView } from '../views/TopDownView.tsx';
+import { ChaseView } from '../views/chase/ChaseView.tsx';
+import { TopDownView, type TopDownOptions } from '../views/TopDownView.tsx';
 import { QPlot } from '../views/QPlot.tsx';
 import { ModeBanner } from '../views/ModeBanner.tsx';
-import { Counters } from '../views/Counters.tsx';
-import { SessionControls } from '../views/SessionControls.tsx';
+import { Hud, statusEvaluation } from '../views/Hud.tsx';
+import { SessionControls, pauseOrResume } from '../views/SessionControls.tsx';
+import { NewSessionDialog } from '../views/NewSessionDialog.tsx';
+import { MetricsPanel } from '../views/MetricsPanel.tsx';
 import { MessageLine, type Message } from '../views/MessageLine.tsx';
+import { defaultFormValues, sessionFormFields, type FormValues } from '../views/session-form.ts';
+import { SplitPane } from './SplitPane.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
+import { findShortcut, stepWindow, type ShortcutId } from './shortcuts.ts';
 
 export interface AppProps {
   client: CoreClient;
   store: LiveStore;
+}
+
+const TOPDOWN_DEFAULTS: TopDownOptions = { headingUp: false, inset: true, lidar: false };
+
+function parseTopDown(raw: unknown): TopDownOptions | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const out = { ...TOPDOWN_DEFAULTS };
+  for (const key of Object.keys(out) as Array<keyof TopDownOptions>)
+    if (typeof r[key] === 'boolean') out[key] = r[key];
+  return out;
+}
+
+function parseForm(raw: unknown): FormValues | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 export function App({ client, store }: AppProps) {
@@ -24,6 +52,37 @@ export function App({ client, store }: AppProps) {
   const [message, setMessage] = useState<Message | null>(null);
   const [connected, setConnected] = useState(true);
   const [engaged, setEngaged] = useState(false);
+  const metrics = useMemo(() => new MetricsStore(), []);
+  const sessionRef = useRef<number | null>(null);
+
+  const [theme, setTheme] = useState<ThemeName>(() => loadPref('theme', parseOneOf(THEMES), 'dark'));
+  const [topDown, setTopDown] = useState<TopDownOptions>(() =>
+    loadPref('topdown', parseTopDown, TOPDOWN_DEFAULTS),
+  );
+  const [plotWindow, setPlotWindow] = useState(() => loadPref('plot.window', parseNumberIn(5, 600), 30));
+  const fields = useMemo(() => sessionFormFields(), []);
+  const [form, setForm] = useState<FormValues>(() => {
+    const defaults = defaultFormValues(fields);
+    const saved = loadPref('session.form', parseForm, {});
+    // Only fields the schema still has, and only values a select still offers.
+    for (const field of fields) {
+      const value = saved[field.key];
+      if (value === undefined) continue;
+      if (field.options && !field.options.some((o) => o.value === value)) continue;
+      defaults[field.key] = value;
+    }
+    return defaults;
+  });
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [layoutEpoch, setLayoutEpoch] = useState(0);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    savePref('theme', theme);
+  }, [theme]);
+  useEffect(() => savePref('topdown', topDown), [topDown]);
+  useEffect(() => savePref('plot.window', plotWindow), [plotWindow]);
 
   const showError = useCallback((text: string) => setMessage({ kind: 'error', text }), []);
   // Notices never hide an error the user has not dismissed.
@@ -35,13 +94,17 @@ export function App({ client, store }: AppProps) {
   const applyStatus = useCallback(
     (next: SessionStatus) => {
       store.setSession(next.sessionId);
+      if (next.sessionId !== sessionRef.current) {
+        sessionRef.current = next.sessionId;
+        metrics.clear();
+      }
       setStatus(next);
       if (next.message !== null) {
         if (next.status === 'failed' || next.status === 'interrupted') showError(next.message);
         else showInfo(next.message);
       }
     },
-    [store, showError, showInfo],
+    [store, metrics, showError, showInfo],
   );
 
   useEffect(() => {
@@ -51,12 +114,17 @@ export function App({ client, store }: AppProps) {
         applyStatus(s);
       }),
       client.on('scene', (event) => store.setScene(event)),
-      client.on('episode', (e) =>
+      client.on('episode', (e) => {
+        if (e.sessionId === sessionRef.current) metrics.onEpisode(e.episode, e.success);
         showInfo(
           `Episode ${e.episode} ended after ${e.steps} steps: ${e.success ? 'arrived' : 'did not arrive'}, route ${Math.round(e.routeCompletion * 100)} %, ${e.takeovers} takeover${e.takeovers === 1 ? '' : 's'}.`,
-        ),
-      ),
+        );
+      }),
       client.onFrame((frame) => store.pushFrame(frame, performance.now())),
+      store.subscribeFrames(() => {
+        const latest = store.latest;
+        if (latest !== null) metrics.onFrame(latest.frame);
+      }),
       client.onDisconnect((reason) => {
         setConnected(false);
         showError(reason);
@@ -71,7 +139,7 @@ export function App({ client, store }: AppProps) {
       (error: Error) => showError(error.message),
     );
     return () => offs.forEach((off) => off());
-  }, [client, store, applyStatus, showError, showInfo]);
+  }, [client, store, metrics, applyStatus, showError, showInfo]);
 
   useEffect(() => {
     const keyboard = new KeyboardTakeover();
@@ -86,8 +154,10 @@ export function App({ client, store }: AppProps) {
   }, [client]);
 
   const onStarted = useCallback(
-    (sessionId: number) => {
+    (sessionId: number, values: FormValues) => {
       setMessage(null);
+      setDialogOpen(false);
+      savePref('session.form', values);
       store.setSession(sessionId);
       client.call('session.current', {}).then(
         ({ status: current, scene }) => {
@@ -100,6 +170,68 @@ export function App({ client, store }: AppProps) {
     [client, store, applyStatus],
   );
 
+  const active = status.status === 'running' || status.status === 'paused';
+  const setPace = useCallback(
+    (pace: string) =>
+      setForm((f) => {
+        const next = { ...f, pace };
+        savePref('session.form', next);
+        return next;
+      }),
+    [],
+  );
+  const toggleTopDown = useCallback(
+    (option: keyof TopDownOptions) => setTopDown((o) => ({ ...o, [option]: !o[option] })),
+    [],
+  );
+
+  // The shortcut table's actions; a ref so the key listener is installed once.
+  const actions = useRef<Record<ShortcutId, () => void>>(null as unknown as Record<ShortcutId, () => void>);
+  actions.current = {
+    newSession: () => {
+      if (!active && connected) setDialogOpen(true);
+    },
+    pauseResume: () =>
+      void pauseOrResume(client, status).then(
+        (next) => next !== null && applyStatus(next),
+        (error: Error) => showError(error.message),
+      ),
+    stop: () => {
+      if (active)
+        void client.call('session.stop', {}).then(applyStatus, (error: Error) => showError(error.message));
+    },
+    pace: () => {
+      if (!active) setPace(form.pace === 'fast' ? 'realtime' : 'fast');
+    },
+    headingUp: () => toggleTopDown('headingUp'),
+    inset: () => toggleTopDown('inset'),
+    lidar: () => toggleTopDown('lidar'),
+    plotShorter: () => setPlotWindow((w) => stepWindow(w, -1)),
+    plotLonger: () => setPlotWindow((w) => stepWindow(w, 1)),
+    theme: () => setTheme((t) => (t === 'dark' ? 'light' : 'dark')),
+    resetLayout: () => setLayoutEpoch((e) => e + 1),
+    help: () => setHelpOpen((h) => !h),
+  };
+  const modalOpen = dialogOpen || helpOpen;
+  const modalRef = useRef(modalOpen);
+  modalRef.current = modalOpen;
+  const helpRef = useRef(helpOpen);
+  helpRef.current = helpOpen;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.repeat || isEditableTarget(event.target)) return;
+      const id = findShortcut(event);
+      if (id === null) return;
+      // Inside a dialog only the help key works (to close the help).
+      if (modalRef.current && !(id === 'help' && helpRef.current)) return;
+      event.preventDefault();
+      actions.current[id]();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <div className="app">
       <header className="topbar">
@@ -109,37 +241,98 @@ export function App({ client, store }: AppProps) {
         </div>
         <ModeBanner store={store} status={status.status} connected={connected} engaged={engaged} />
         <div className="session-label">
-          Session <span data-testid="session-id">{status.sessionId ?? '—'}</span>
+          <span>
+            Session <span data-testid="session-id">{status.sessionId ?? '—'}</span>
+          </span>
           <span className={`session-status status-${status.status}`} data-testid="session-status">
             {status.status}
           </span>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))}
+            data-testid="theme-toggle"
+            aria-label={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme (T)`}
+            title={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme (T)`}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={() => setHelpOpen(true)}
+            data-testid="help-button"
+            aria-label="Keyboard shortcuts (?)"
+            title="Keyboard shortcuts (?)"
+          >
+            ?
+          </button>
         </div>
       </header>
-      <Counters store={store} status={status} info={info} />
+      <Hud store={store} status={status} info={info} evaluation={statusEvaluation(status)} />
       <main className="workspace">
-        <section className="views" aria-label="Live views">
-          <TopDownView store={store} />
-        </section>
-        <aside className="side">
-          <QPlot store={store} />
-          <SessionControls
-            client={client}
-            status={status}
-            connected={connected}
-            onStatus={applyStatus}
-            onError={showError}
-            onStarted={onStarted}
-          />
-        </aside>
+        <SplitPane
+          id="main"
+          direction="row"
+          initial={0.6}
+          minPx={320}
+          epoch={layoutEpoch}
+          label="Resize the live views and the map"
+        >
+          <SplitPane
+            id="left"
+            direction="column"
+            initial={0.62}
+            epoch={layoutEpoch}
+            label="Resize the chase camera and the Q plot"
+          >
+            <ChaseView store={store} theme={theme} />
+            <QPlot store={store} theme={theme} windowSeconds={plotWindow} onWindowChange={setPlotWindow} />
+          </SplitPane>
+          <SplitPane
+            id="right"
+            direction="column"
+            initial={0.55}
+            epoch={layoutEpoch}
+            label="Resize the map and the learning curves"
+          >
+            <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} />
+            <div className="side-stack">
+              <SessionControls
+                client={client}
+                status={status}
+                connected={connected}
+                pace={form.pace ?? 'realtime'}
+                onPace={setPace}
+                onNewSession={() => setDialogOpen(true)}
+                onStatus={applyStatus}
+                onError={showError}
+              />
+              <MetricsPanel metrics={metrics} theme={theme} />
+            </div>
+          </SplitPane>
+        </SplitPane>
       </main>
       <footer className="statusline">
         <MessageLine message={message} onDismiss={() => setMessage(null)} />
         <span className={`keys-hint ${engaged ? 'engaged' : ''}`} data-testid="takeover-hint">
           {engaged
             ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back'
-            : 'Hold Space to take over · ←/→ steer · ↑/↓ throttle/brake'}
+            : 'Hold Space to take over · ? for all shortcuts'}
         </span>
       </footer>
+      <NewSessionDialog
+        open={dialogOpen}
+        fields={fields}
+        values={form}
+        onChange={setForm}
+        onClose={() => setDialogOpen(false)}
+        client={client}
+        connected={connected}
+        onStarted={onStarted}
+        onError={showError}
+      />
+      <HelpOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }

@@ -20,8 +20,15 @@ export type PlotField = (typeof PLOT_FIELDS)[number];
 export const TRAIL_FIELDS = ['x', 'y', 'mode'] as const;
 export type TrailField = (typeof TRAIL_FIELDS)[number];
 
-/** 30 s at 60 Hz with room to spare; at 10 Hz decisions this holds over 3 minutes. */
-export const PLOT_CAPACITY = 2048;
+/**
+ * How long the banner keeps saying HELP REQUESTED after the robot asked. The simulated expert
+ * answers within the same decision (the frame's mode is already 'human'), so without a hold a help
+ * request would be on screen for one 100 ms frame — too short to read.
+ */
+export const HELP_HOLD_MS = 1500;
+
+/** At 10 Hz decisions this holds over 6 minutes: the longest Q-plot window (5 min) fits. */
+export const PLOT_CAPACITY = 4096;
 export const TRAIL_CAPACITY = 1200;
 
 type Listener = () => void;
@@ -40,6 +47,9 @@ export class LiveStore {
 
   private sessionId: number | null = null;
   private currentMode: ControlMode | null = null;
+  private shownMode: ControlMode | null = null;
+  private helpUntil = Number.NEGATIVE_INFINITY;
+  private helpTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly modeListeners = new Set<Listener>();
   private readonly frameListeners = new Set<Listener>();
   // The session clock: simTime may restart each episode, the plot's x axis must not.
@@ -72,7 +82,15 @@ export class LiveStore {
       help: frame.helpRequested ? 1 : 0,
     });
     this.trail.push({ x: frame.egoX, y: frame.egoY, mode: modeCode(frame.mode) });
-    this.setMode(frame.mode);
+    if (frame.helpRequested) {
+      this.helpUntil = at + HELP_HOLD_MS;
+      if (this.helpTimer !== null) clearTimeout(this.helpTimer);
+      this.helpTimer = setTimeout(() => {
+        this.helpTimer = null;
+        this.setMode(this.currentMode, this.helpUntil);
+      }, HELP_HOLD_MS);
+    }
+    this.setMode(frame.mode, at);
     for (const listener of this.frameListeners) listener();
   }
 
@@ -93,17 +111,26 @@ export class LiveStore {
     }
   }
 
+  /** The control mode of the latest frame. */
   mode(): ControlMode | null {
     return this.currentMode;
   }
 
-  /** For useSyncExternalStore: notified only when the mode changes. */
+  /**
+   * What the banner shows: the latest mode, except that a help request keeps showing as 'help' for
+   * HELP_HOLD_MS while the expert answers it (and never once the robot drives again).
+   */
+  shown(): ControlMode | null {
+    return this.shownMode;
+  }
+
+  /** For useSyncExternalStore: notified only when the mode or the shown mode changes. */
   subscribeMode = (listener: Listener): (() => void) => {
     this.modeListeners.add(listener);
     return () => this.modeListeners.delete(listener);
   };
 
-  getMode = (): ControlMode | null => this.currentMode;
+  getMode = (): ControlMode | null => this.shownMode;
 
   /** Notified on every frame; listeners should defer work to an animation frame. */
   subscribeFrames(listener: Listener): () => void {
@@ -118,12 +145,17 @@ export class LiveStore {
     this.trail.clear();
     this.clockOffset = 0;
     this.lastSimTime = Number.NaN;
-    this.setMode(null);
+    this.helpUntil = Number.NEGATIVE_INFINITY;
+    if (this.helpTimer !== null) clearTimeout(this.helpTimer);
+    this.helpTimer = null;
+    this.setMode(null, 0);
   }
 
-  private setMode(mode: ControlMode | null): void {
-    if (mode === this.currentMode) return;
+  private setMode(mode: ControlMode | null, now: number): void {
+    const shown = (mode === 'human' && now < this.helpUntil) || mode === 'help' ? 'help' : mode;
+    if (mode === this.currentMode && shown === this.shownMode) return;
     this.currentMode = mode;
+    this.shownMode = shown;
     for (const listener of this.modeListeners) listener();
   }
 

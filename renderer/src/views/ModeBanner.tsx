@@ -1,9 +1,10 @@
 // Who is driving, in colour AND words. Re-renders only when the mode or the session status changes.
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { SessionStatusName } from '../../../main/contract/api.ts';
 import type { ControlMode } from '../../../main/contract/modes.ts';
 import type { LiveStore } from '../state/live-store.ts';
 import { MODE_STYLES, type ModeStyle } from './theme.ts';
+import { bannerCounts } from '../test-hook.ts';
 
 export interface BannerState extends ModeStyle {
   /** The mode or session state shown, for data-mode. */
@@ -57,18 +58,23 @@ const OFFLINE: Record<string, BannerState> = {
 
 /** Mode 'human' while this window's person is not holding the takeover: the simulated expert drives. */
 const EXPERT_HINT = 'The expert is driving. Hold Space to drive yourself.';
+/** A help request the simulated expert is already answering. */
+const ANSWERED_HINT = 'The robot asked for help; the expert has taken over. Hold Space to drive yourself.';
 
 export function bannerState(
   mode: ControlMode | null,
   status: SessionStatusName,
   connected: boolean,
   engagedHere = false,
+  /** The expert already drives while the banner still shows the help request. */
+  answered = false,
 ): BannerState {
   if (!connected) return OFFLINE.disconnected;
   if (status === 'paused') return { key: 'paused', ...MODE_STYLES.paused };
   if (status !== 'running') return OFFLINE[status] ?? OFFLINE.idle;
   if (mode === null) return OFFLINE.starting;
   const style = { key: mode, ...MODE_STYLES[mode] };
+  if (mode === 'help' && answered && !engagedHere) return { ...style, hint: ANSWERED_HINT };
   return mode === 'human' && !engagedHere ? { ...style, hint: EXPERT_HINT } : style;
 }
 
@@ -82,7 +88,10 @@ export interface ModeBannerProps {
 
 export function ModeBanner({ store, status, connected, engaged }: ModeBannerProps) {
   const mode = useSyncExternalStore(store.subscribeMode, store.getMode);
-  const state = bannerState(mode, status, connected, engaged);
+  const state = bannerState(mode, status, connected, engaged, mode === 'help' && store.mode() === 'human');
+  useEffect(() => {
+    bannerCounts[state.key] = (bannerCounts[state.key] ?? 0) + 1;
+  }, [state.key]);
   return (
     <div
       className={`mode-banner mode-${state.key}`}

@@ -1,16 +1,22 @@
-// The AIM signal: Q(s, a_novice) against the gate's threshold over the last 30 s of decisions, with
-// takeovers, help requests and warm-up shaded behind the curves. uPlot draws from the store's ring
-// buffer on animation frames, and only when new points arrived.
+// The AIM signal: Q(s, a_novice) against the gate's threshold over the last 30 s of decisions (the
+// window is adjustable), with takeovers, help requests and warm-up shaded behind the curves, and a
+// readout of the values under the pointer. uPlot draws from the store's ring buffer on animation
+// frames, and only when new points arrived.
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import type { LiveStore } from '../state/live-store.ts';
-import { buildPlotWindow, DEFAULT_WINDOW_SECONDS, type PlotWindow } from './qplot-data.ts';
-import { MODE_STYLES, PLOT_COLORS } from './theme.ts';
+import type { ThemeName } from '../state/prefs.ts';
+import { buildPlotWindow, DEFAULT_WINDOW_SECONDS, describePoint, type PlotWindow } from './qplot-data.ts';
+import { MODE_STYLES, plotColors } from './theme.ts';
+import { PLOT_WINDOWS } from '../app/shortcuts.ts';
 import { probes } from '../test-hook.ts';
+import { recordDraw } from '../perf.ts';
 
 export interface QPlotProps {
   store: LiveStore;
+  theme?: ThemeName;
   windowSeconds?: number;
+  onWindowChange?: (seconds: number) => void;
 }
 
 /** Just enough decimals to tell neighbouring ticks apart. */
@@ -79,17 +85,32 @@ function markHelps(u: uPlot, view: PlotWindow): void {
   ctx.restore();
 }
 
-export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotProps) {
+export function QPlot({
+  store,
+  theme = 'dark',
+  windowSeconds = DEFAULT_WINDOW_SECONDS,
+  onWindowChange,
+}: QPlotProps) {
   const hostRef = useRef<HTMLDivElement>(null);
+  const readoutRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
+    const colours = plotColors(theme);
     let view: PlotWindow = buildPlotWindow(store.plot, windowSeconds);
     const axis = {
-      stroke: PLOT_COLORS.axis,
-      grid: { stroke: PLOT_COLORS.grid, width: 1 },
-      ticks: { stroke: PLOT_COLORS.grid, width: 1 },
+      stroke: colours.axis,
+      grid: { stroke: colours.grid, width: 1 },
+      ticks: { stroke: colours.grid, width: 1 },
+    };
+    const readout = (u: uPlot) => {
+      const el = readoutRef.current;
+      if (!el) return;
+      const idx = u.cursor.idx;
+      const text = idx === null || idx === undefined ? null : describePoint(view, idx);
+      el.textContent = text ?? 'Point at the plot to read Q and the threshold.';
+      el.classList.toggle('active', text !== null);
     };
     const options: uPlot.Options = {
       width: Math.max(100, host.clientWidth),
@@ -118,14 +139,14 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
         { label: 'time', value: (_u, v) => (v === null ? '—' : `${v.toFixed(1)} s`) },
         {
           label: 'Q(s, a_novice)',
-          stroke: PLOT_COLORS.q,
+          stroke: colours.q,
           width: 1.75,
           points: { show: false },
           value: (_u, v) => (v === null ? '—' : v.toFixed(3)),
         },
         {
           label: 'threshold',
-          stroke: PLOT_COLORS.threshold,
+          stroke: colours.threshold,
           width: 1.5,
           dash: [7, 4],
           points: { show: false },
@@ -135,6 +156,7 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
       hooks: {
         drawClear: [(u) => shadeSpans(u, view)],
         draw: [(u) => markHelps(u, view)],
+        setCursor: [readout],
       },
     };
     const plot = new uPlot(options, [view.x, view.q, view.threshold] as uPlot.AlignedData, host);
@@ -156,13 +178,19 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
     const tick = () => {
       raf = requestAnimationFrame(tick);
       if (store.plot.version === drawnVersion) return;
+      const started = performance.now();
       drawnVersion = store.plot.version;
       view = buildPlotWindow(store.plot, windowSeconds);
       plot.setData([view.x, view.q, view.threshold] as uPlot.AlignedData);
+      // Keep the readout on the point under a still pointer as the data slides.
+      if (plot.cursor.idx !== null && plot.cursor.idx !== undefined) readout(plot);
+      recordDraw('qplot', started);
     };
     raf = requestAnimationFrame(tick);
     probes.qPoints = () => view.qCount;
     probes.plotPoints = () => view.x.length;
+    probes.helpMarks = () => view.helps.length;
+    probes.plotWindow = () => windowSeconds;
 
     return () => {
       cancelAnimationFrame(raf);
@@ -170,15 +198,41 @@ export function QPlot({ store, windowSeconds = DEFAULT_WINDOW_SECONDS }: QPlotPr
       plot.destroy();
       probes.qPoints = () => 0;
       probes.plotPoints = () => 0;
+      probes.helpMarks = () => 0;
+      probes.plotWindow = () => 0;
     };
-  }, [store, windowSeconds]);
+  }, [store, windowSeconds, theme]);
 
   return (
     <div className="panel qplot-panel">
-      <div className="panel-title">
-        Q(s, a<sub>novice</sub>) and threshold <span className="muted">· last {windowSeconds} s</span>
+      <div className="panel-title with-tools">
+        <span>
+          Q(s, a<sub>novice</sub>) and threshold
+        </span>
+        <label className="inline-select">
+          <span className="muted">last</span>
+          <select
+            value={windowSeconds}
+            onChange={(e) => onWindowChange?.(Number(e.currentTarget.value))}
+            data-testid="plot-window-select"
+            aria-label="Q plot window length"
+            title="Window length ([ and ])"
+          >
+            {(PLOT_WINDOWS as readonly number[]).includes(windowSeconds) ? null : (
+              <option value={windowSeconds}>{windowSeconds} s</option>
+            )}
+            {PLOT_WINDOWS.map((w) => (
+              <option key={w} value={w}>
+                {w < 120 ? `${w} s` : `${w / 60} min`}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <div className="qplot" data-testid="qplot" ref={hostRef} />
+      <div className="plot-readout muted" ref={readoutRef} data-testid="plot-readout" aria-live="off">
+        Point at the plot to read Q and the threshold.
+      </div>
     </div>
   );
 }

@@ -4,6 +4,7 @@
 import { CONTROL_MODES, type ControlMode } from '../../../main/contract/modes.ts';
 import type { NumericRing } from '../state/ring-buffer.ts';
 import type { PlotField } from '../state/live-store.ts';
+import { MODE_STYLES } from './theme.ts';
 
 export const DEFAULT_WINDOW_SECONDS = 30;
 
@@ -20,6 +21,8 @@ export interface PlotWindow {
   x: number[];
   q: (number | null)[];
   threshold: (number | null)[];
+  /** Who was driving at each point (for the hover readout). */
+  modes: ControlMode[];
   spans: PlotSpan[];
   /** Session-clock times of help requests in the window. */
   helps: number[];
@@ -33,7 +36,7 @@ export function buildPlotWindow(
   ring: NumericRing<PlotField>,
   windowSeconds = DEFAULT_WINDOW_SECONDS,
 ): PlotWindow {
-  const out: PlotWindow = { x: [], q: [], threshold: [], spans: [], helps: [], qCount: 0 };
+  const out: PlotWindow = { x: [], q: [], threshold: [], modes: [], spans: [], helps: [], qCount: 0 };
   const n = ring.length;
   if (n === 0) return out;
   const end = ring.last('t');
@@ -48,6 +51,7 @@ export function buildPlotWindow(
     if (q !== null) out.qCount++;
     if (ring.get(i, 'help') === 1) out.helps.push(t);
     const mode = CONTROL_MODES[ring.get(i, 'mode')] ?? 'robot';
+    out.modes.push(mode);
     if (open !== null && open.mode !== mode) {
       // A span lasts until the decision that ended it.
       open.to = t;
@@ -61,4 +65,20 @@ export function buildPlotWindow(
     }
   }
   return out;
+}
+
+/** What the hover readout says for the point at index i: time, Q, threshold, margin and mode. */
+export function describePoint(view: PlotWindow, i: number): string | null {
+  if (i < 0 || i >= view.x.length) return null;
+  const q = view.q[i];
+  const threshold = view.threshold[i];
+  const parts = [`t ${view.x[i].toFixed(1)} s`];
+  parts.push(`Q ${q === null ? '—' : q.toFixed(3)}`);
+  parts.push(`threshold ${threshold === null ? '—' : threshold.toFixed(3)}`);
+  if (q !== null && threshold !== null) {
+    const margin = q - threshold;
+    parts.push(`${margin > 0 ? 'above' : 'below'} by ${Math.abs(margin).toFixed(3)}`);
+  }
+  parts.push(MODE_STYLES[view.modes[i] ?? 'robot'].label.toLowerCase());
+  return parts.join(' · ');
 }

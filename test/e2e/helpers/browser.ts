@@ -14,6 +14,15 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-gpu',
+  // The chase camera is WebGL: without a GPU, Chromium only offers SwiftShader when asked to
+  // (its automatic software fallback is gone; ecosystem.md §6).
+  '--enable-unsafe-swiftshader',
+];
+
+/** Without WebGL at all, to see the chase camera say so instead of crashing. */
+const NO_WEBGL_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-swiftshader'),
+  '--disable-3d-apis',
 ];
 
 export function browserRequired(): boolean {
@@ -29,13 +38,14 @@ export function chromiumSkipReason(): string | false {
   return `Chromium not found at ${CHROMIUM_PATH} (install Debian's chromium, or set AIM_CHROMIUM; AIM_REQUIRE_BROWSER=1 makes this a failure)`;
 }
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { webgl?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `AIM_REQUIRE_BROWSER=1 but Chromium is missing at ${CHROMIUM_PATH}; install Debian's chromium package or set AIM_CHROMIUM.`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const args = options.webgl === false ? NO_WEBGL_ARGS : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
 }
 
 export interface OpenedPage {
@@ -74,12 +84,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export interface TestHook {
   qPoints(): number;
   plotPoints(): number;
+  helpMarks(): number;
+  plotWindow(): number;
   frames(): number;
   mode(): string | null;
   takeoverEngaged(): boolean;
   topDownDraws(): number;
+  chaseDraws(): number;
+  chaseStatus(): 'starting' | 'running' | 'unavailable' | 'lost';
+  chaseColours(): number;
+  glRenderer(): string | null;
+  chaseScale(): number;
+  bannerShown(): Record<string, number>;
 }
-export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws';
+export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws' | 'chaseDraws' | 'helpMarks';
 
 // The page's CSP forbids eval, so probes are read by functions Playwright sends, not by strings.
 type HookWindow = { __aimTest?: TestHook };
@@ -172,4 +190,29 @@ export async function canvasColourCount(page: Page, selector: string): Promise<n
       colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
     return colours.size;
   }, selector);
+}
+
+/**
+ * Opens the new-session dialog, fills the given fields (by data-testid: selects are chosen, inputs
+ * filled) and presses Start. The dialog stays open when the form is refused.
+ */
+export async function startSession(page: Page, fields: Record<string, string> = {}): Promise<void> {
+  const dialog = page.getByTestId('new-session-dialog');
+  if (!(await dialog.isVisible())) await page.getByTestId('new-session-button').click();
+  await dialog.waitFor({ state: 'visible' });
+  for (const [testId, value] of Object.entries(fields)) {
+    const field = page.getByTestId(testId);
+    if (testId.endsWith('-select')) await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.getByTestId('start-button').click();
+}
+
+/** Waits until the banner has shown a mode or state at least once since the page loaded. */
+export async function waitForBannerShown(page: Page, key: string, timeoutMs = 60_000): Promise<void> {
+  await page.waitForFunction(
+    (wanted) => ((globalThis as unknown as HookWindow).__aimTest?.bannerShown()[wanted] ?? 0) > 0,
+    key,
+    { timeout: timeoutMs, polling: 50 },
+  );
 }

@@ -12,6 +12,7 @@ export function drawVehicle(
   width: number,
   fill: string,
   outlineWidth: number,
+  colours: typeof ROAD_COLORS = ROAD_COLORS,
 ): void {
   ctx.save();
   ctx.translate(x, y);
@@ -19,7 +20,7 @@ export function drawVehicle(
   ctx.fillStyle = fill;
   ctx.fillRect(-length / 2, -width / 2, length, width);
   ctx.lineWidth = outlineWidth;
-  ctx.strokeStyle = ROAD_COLORS.outline;
+  ctx.strokeStyle = colours.outline;
   ctx.strokeRect(-length / 2, -width / 2, length, width);
   // Windscreen: a dark band a quarter of the way back from the nose.
   ctx.fillStyle = 'rgba(10, 14, 20, 0.55)';
@@ -27,7 +28,12 @@ export function drawVehicle(
   ctx.restore();
 }
 
-export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWidth: number): void {
+export function drawActor(
+  ctx: CanvasRenderingContext2D,
+  actor: Actor,
+  outlineWidth: number,
+  colours: typeof ROAD_COLORS = ROAD_COLORS,
+): void {
   switch (actor.kind) {
     case 'vehicle':
       drawVehicle(
@@ -37,14 +43,15 @@ export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWi
         actor.heading,
         actor.length || 4.5,
         actor.width || 1.8,
-        actor.state === 1 ? ROAD_COLORS.vehicleBroken : ROAD_COLORS.vehicle,
+        actor.state === 1 ? colours.vehicleBroken : colours.vehicle,
         outlineWidth,
+        colours,
       );
       return;
     case 'cone': {
       ctx.beginPath();
       ctx.arc(actor.x, actor.y, Math.max(actor.width, 0.4) / 2, 0, 2 * Math.PI);
-      ctx.fillStyle = ROAD_COLORS.cone;
+      ctx.fillStyle = colours.cone;
       ctx.fill();
       return;
     }
@@ -58,7 +65,7 @@ export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWi
       ctx.lineTo(-r / 2, r * 0.87);
       ctx.lineTo(-r / 2, -r * 0.87);
       ctx.closePath();
-      ctx.fillStyle = ROAD_COLORS.triangle;
+      ctx.fillStyle = colours.triangle;
       ctx.fill();
       ctx.restore();
       return;
@@ -71,8 +78,9 @@ export function drawActor(ctx: CanvasRenderingContext2D, actor: Actor, outlineWi
         actor.heading,
         actor.length || 2,
         actor.width || 0.4,
-        ROAD_COLORS.barrier,
+        colours.barrier,
         outlineWidth,
+        colours,
       );
       return;
     default:

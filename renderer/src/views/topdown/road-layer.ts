@@ -8,7 +8,7 @@ type Point = readonly [number, number];
 export interface RoadLayer {
   road: Path2D;
   sidewalk: Path2D;
-  markings: Array<{ path: Path2D; color: string; dashed: boolean }>;
+  markings: Array<{ path: Path2D; yellow: boolean; dashed: boolean }>;
   route: Path2D;
 }
 
@@ -29,33 +29,42 @@ export function buildRoadLayer(scene: RoadScene): RoadLayer {
     sidewalk,
     markings: scene.markings.map((m) => ({
       path: polyline(m.points, false),
-      color: m.color === 'yellow' ? ROAD_COLORS.yellow : ROAD_COLORS.white,
+      yellow: m.color === 'yellow',
       dashed: m.dashed,
     })),
     route: polyline(scene.route, false),
   };
 }
 
-/** Draws the layer; ctx must already carry the world → canvas transform (units: metres). */
-export function drawRoadLayer(ctx: CanvasRenderingContext2D, layer: RoadLayer, metresPerPixel: number): void {
-  ctx.fillStyle = ROAD_COLORS.sidewalk;
+/**
+ * Draws the layer; ctx must already carry the world → canvas transform (units: metres). Painted
+ * lines are 0.15 m wide but never thinner than a pixel; routeWidth is in metres.
+ */
+export function drawRoadLayer(
+  ctx: CanvasRenderingContext2D,
+  layer: RoadLayer,
+  metresPerPixel: number,
+  colours: typeof ROAD_COLORS = ROAD_COLORS,
+  routeWidth = 1.2,
+): void {
+  ctx.fillStyle = colours.sidewalk;
   ctx.fill(layer.sidewalk);
-  ctx.fillStyle = ROAD_COLORS.road;
+  ctx.fillStyle = colours.road;
   ctx.fill(layer.road);
 
   ctx.lineCap = 'butt';
   ctx.lineJoin = 'round';
-  // Painted lines are 0.15 m wide but never thinner than a pixel.
   ctx.lineWidth = Math.max(0.15, metresPerPixel);
   for (const marking of layer.markings) {
-    ctx.strokeStyle = marking.color;
-    ctx.setLineDash(marking.dashed ? [3, 3] : []);
+    ctx.strokeStyle = marking.yellow ? colours.yellow : colours.white;
+    // MetaDrive's 2-D broken lines: 3 m stripes every 5 m.
+    ctx.setLineDash(marking.dashed ? [3, 2] : []);
     ctx.stroke(marking.path);
   }
   ctx.setLineDash([]);
 
-  ctx.strokeStyle = ROAD_COLORS.route;
-  ctx.lineWidth = 1.2;
+  ctx.strokeStyle = colours.route;
+  ctx.lineWidth = routeWidth;
   ctx.lineCap = 'round';
   ctx.stroke(layer.route);
 }

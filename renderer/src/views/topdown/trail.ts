@@ -3,13 +3,11 @@
 import { CONTROL_MODES } from '../../../../main/contract/modes.ts';
 import type { NumericRing } from '../../state/ring-buffer.ts';
 import type { TrailField } from '../../state/live-store.ts';
-import { MODE_STYLES } from '../theme.ts';
+import { MODE_STYLES, ROAD_COLORS } from '../theme.ts';
 
-const ROBOT_TRAIL = 'rgba(200, 215, 230, 1)';
-
-function trailColor(modeCode: number): string {
+function trailColor(modeCode: number, robot: string): string {
   const mode = CONTROL_MODES[modeCode];
-  if (mode === undefined || mode === 'robot' || mode === 'paused') return ROBOT_TRAIL;
+  if (mode === undefined || mode === 'robot' || mode === 'paused') return robot;
   return MODE_STYLES[mode].color;
 }
 
@@ -23,6 +21,7 @@ export function drawTrail(
   trail: NumericRing<TrailField>,
   width: number,
   head: { x: number; y: number } | null,
+  robotColour: string = ROAD_COLORS.trail,
 ): void {
   const n = head === null ? trail.length : trail.length - 1;
   if (n < 1 || (head === null && n < 2)) return;
@@ -45,7 +44,7 @@ export function drawTrail(
       i++;
     }
     ctx.globalAlpha = 0.15 + 0.85 * ((bucket + 1) / FADE_STEPS);
-    ctx.strokeStyle = trailColor(runMode);
+    ctx.strokeStyle = trailColor(runMode, robotColour);
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
