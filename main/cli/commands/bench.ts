@@ -3,6 +3,7 @@ import { UsageError, commandHelp, type CommandSpec } from '../args.ts';
 import { benchLearnerCommand, runBenchLearner } from './bench-learner.ts';
 import { benchReviewCommand, runBenchReview } from './bench-review.ts';
 import { benchSimCommand, runBenchSim } from './bench-sim.ts';
+import { benchUiCommand, runBenchUi } from './bench-ui.ts';
 
 interface Bench {
   spec: CommandSpec;
@@ -11,6 +12,7 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   sim: { spec: benchSimCommand, run: runBenchSim },
+  ui: { spec: benchUiCommand, run: runBenchUi },
   learner: { spec: benchLearnerCommand, run: runBenchLearner },
   review: { spec: benchReviewCommand, run: runBenchReview },
 };
