@@ -1,7 +1,7 @@
 // Regenerates docs/screenshot.png: the live view of a real driving session in browser mode (chase
 // camera, top-down map, Q plot, HUD and learning curves), taken by Debian's Chromium with SwiftShader
 // WebGL. Run: node scripts/readme-screenshot.ts (after npm run build). AIM_SHOT_SECONDS sets how long
-// the session drives before the picture (default 45).
+// the session may drive, at most, before the picture (default 300).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,13 +31,26 @@ try {
   await page.goto(server.url);
   await page.click('[data-testid=new-session-button]');
   await page.selectOption('[data-testid=env-select]', 'driving');
-  await page.fill('[data-testid=warmup-input]', '60');
-  await page.fill('[data-testid=batch-size-input]', '64');
+  await page.fill('[data-testid=warmup-input]', '40');
+  await page.fill('[data-testid=batch-size-input]', '32');
   await page.fill('[data-testid=seed-input]', '3');
   await page.fill('[data-testid=delta-input]', '0.1');
   await page.click('[data-testid=start-button]');
-  // Warm-up, the initial fit and some gated driving: long enough for help requests in the plot.
-  await page.waitForTimeout(Number(process.env.AIM_SHOT_SECONDS ?? 45) * 1000);
+  // Warm-up, the initial fit and some gated driving: until the plot shows Q and a help request
+  // (or AIM_SHOT_SECONDS pass), then a few seconds more so the request sits inside the window.
+  const seconds = Number(process.env.AIM_SHOT_SECONDS ?? 300);
+  type Hook = { __aimTest?: { qPoints(): number; helpMarks(): number } };
+  await page
+    .waitForFunction(
+      () => {
+        const hook = (globalThis as unknown as Hook).__aimTest;
+        return hook !== undefined && hook.qPoints() >= 30 && hook.helpMarks() >= 1;
+      },
+      undefined,
+      { timeout: seconds * 1000, polling: 250 },
+    )
+    .catch(() => console.warn(`no help request within ${seconds} s; taking the picture anyway`));
+  await page.waitForTimeout(4000);
   mkdirSync(path.dirname(output), { recursive: true });
   await page.screenshot({ path: output });
   console.log(`wrote ${output}`);
