@@ -1,7 +1,8 @@
 // The learner's gradient steps timed on the active backend (`aim bench learner`), with a breakdown
 // that shows where a step's time goes beyond its matrix products:
 //   matmul      — the step's products alone (forward x·W, backward dW = xᵀ·g and dx = g·Wᵀ), on
-//                 tensors already on the backend, transposes materialised as the wasm kernel does;
+//                 tensors already on the backend with their operands already transposed;
+//   transpose   — materialising those transposes (xᵀ, Wᵀ), as the wasm kernel fix does per product;
 //   forward     — the loss without gradients (products + bias adds, activations, concat, loss);
 //   step        — forward + backward + Adam (the graph the learner runs, inputs already uploaded);
 //   adam        — applying one set of gradients: ~10 elementwise passes over every parameter;
@@ -22,7 +23,14 @@ export interface StepTiming {
   /** Achieved GFLOP/s of the full step (product work / step time). */
   gflops: number;
   /** Milliseconds per step of each part (see the file's header). */
-  breakdown: { matmul: number; forward: number; step: number; adam: number; batch: number };
+  breakdown: {
+    matmul: number;
+    transpose: number;
+    forward: number;
+    step: number;
+    adam: number;
+    batch: number;
+  };
   /** GFLOP/s the products reach alone: the ceiling for this step on this backend. */
   matmulGflops: number;
 }
@@ -69,31 +77,37 @@ function productFlops(sizes: readonly number[], batch: number, passes: number, b
   return flops * passes;
 }
 
-/** Runs the step's products alone: forward, then dW and dx with explicit transposes. */
-function productsOnly(
+/** The step's products alone (forward, then dW and dx on pre-transposed operands), and its transposes. */
+function products(
   sizes: readonly number[],
   batch: number,
   passes: number,
   backward: boolean,
   keep: tf.Tensor[],
-): () => void {
-  const layers = sizes.slice(1).map((out, i) => ({
-    x: tf.randomUniform([batch, sizes[i]]),
-    w: tf.randomUniform([sizes[i], out]),
-    g: tf.randomUniform([batch, out]),
-  }));
-  keep.push(...layers.flatMap(({ x, w, g }) => [x, w, g]));
-  return () =>
+): { gemm: () => void; transposes: () => void } {
+  const layers = sizes.slice(1).map((out, i) => {
+    const x = tf.randomUniform([batch, sizes[i]]);
+    const w = tf.randomUniform([sizes[i], out]);
+    return { x, w, g: tf.randomUniform([batch, out]), xT: tf.transpose(x), wT: tf.transpose(w) };
+  });
+  keep.push(...layers.flatMap((l) => [l.x, l.w, l.g, l.xT, l.wT]));
+  const repeat = (body: (layer: (typeof layers)[number], index: number) => void) => () =>
     tf.tidy(() => {
-      for (let p = 0; p < passes; p++) {
-        layers.forEach(({ x, w, g }, l) => {
-          tf.matMul(x, w).dataSync();
-          if (!backward) return;
-          tf.matMul(tf.transpose(x), g).dataSync();
-          if (l > 0) tf.matMul(g, tf.transpose(w)).dataSync();
-        });
-      }
+      for (let p = 0; p < passes; p++) layers.forEach(body);
     });
+  return {
+    gemm: repeat(({ x, w, g, xT, wT }, l) => {
+      tf.matMul(x, w).dataSync();
+      if (!backward) return;
+      tf.matMul(xT, g).dataSync();
+      if (l > 0) tf.matMul(g, wT).dataSync();
+    }),
+    transposes: repeat(({ x, w }, l) => {
+      if (!backward) return;
+      tf.transpose(x).dataSync();
+      if (l > 0) tf.transpose(w).dataSync();
+    }),
+  };
 }
 
 function timing(flops: number, parts: StepTiming['breakdown']): StepTiming {
@@ -144,8 +158,10 @@ export function benchLearner(options: LearnerBenchOptions = {}): LearnerBenchRes
   const bcLoss = () => tf.mean(tf.square(tf.sub(target, actor.apply(obs) as tf.Tensor))) as tf.Scalar;
   const actorVars = trainableVariables(actor);
   const actorGrads = tf.variableGrads(bcLoss, actorVars).grads;
+  const actorProducts = products(ACTOR, batch, 1, true, operands);
   const actorBc = timing(productFlops(ACTOR, batch, 1, true), {
-    matmul: measure(productsOnly(ACTOR, batch, 1, true, operands)),
+    matmul: measure(actorProducts.gemm),
+    transpose: measure(actorProducts.transposes),
     forward: measure(() => tf.tidy(() => bcLoss().dataSync())),
     step: measure(() => tf.tidy(() => actorOptimizer.minimize(bcLoss, true, actorVars)?.dataSync())),
     adam: measure(() => tf.tidy(() => actorOptimizer.applyGradients(actorGrads))),
@@ -163,13 +179,14 @@ export function benchLearner(options: LearnerBenchOptions = {}): LearnerBenchRes
   const qVars = trainableVariables(proxyQ);
   const qGrads = tf.tidy(() => tf.variableGrads(aimStepLoss(), qVars).grads);
   const qFlops = productFlops(PROXY_Q, batch, 2, true) + productFlops(ACTOR, batch, 1, false);
-  const matmulQ = productsOnly(PROXY_Q, batch, 2, true, operands);
-  const matmulActor = productsOnly(ACTOR, batch, 1, false, operands);
+  const qProducts = products(PROXY_Q, batch, 2, true, operands);
+  const actorForward = products(ACTOR, batch, 1, false, operands);
   const proxyQStep = timing(qFlops, {
     matmul: measure(() => {
-      matmulQ();
-      matmulActor();
+      qProducts.gemm();
+      actorForward.gemm();
     }),
+    transpose: measure(qProducts.transposes),
     forward: measure(() => tf.tidy(() => aimStepLoss()().dataSync())),
     step: measure(() => tf.tidy(() => qOptimizer.minimize(aimStepLoss(), true, qVars)?.dataSync())),
     adam: measure(() => tf.tidy(() => qOptimizer.applyGradients(qGrads))),

@@ -180,6 +180,13 @@ test('bench learner measures each backend in its own process and reports one tha
     }
     const actor = r.actorBc as { stepsPerSecond: number; gflops: number; breakdown: Record<string, number> };
     assert.ok(actor.stepsPerSecond > 0 && actor.gflops > 0);
-    assert.deepEqual(Object.keys(actor.breakdown), ['matmul', 'forward', 'step', 'adam', 'batch']);
+    assert.deepEqual(Object.keys(actor.breakdown), [
+      'matmul',
+      'transpose',
+      'forward',
+      'step',
+      'adam',
+      'batch',
+    ]);
   }
 });

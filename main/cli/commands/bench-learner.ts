@@ -86,7 +86,7 @@ export async function runBenchLearner(argv: string[]): Promise<number> {
     ] as const) {
       const b = t.breakdown;
       process.stdout.write(
-        `${result.backend} ${label} (batch ${result.batch}): ${t.stepsPerSecond.toFixed(1)} steps/s, ${t.msPerStep.toFixed(1)} ms, ${t.gflops.toFixed(2)} GFLOP/s (products alone ${t.matmulGflops.toFixed(2)}); ms: matmul ${b.matmul.toFixed(1)}, forward ${b.forward.toFixed(1)}, adam ${b.adam.toFixed(1)}, batch ${b.batch.toFixed(1)}\n`,
+        `${result.backend} ${label} (batch ${result.batch}): ${t.stepsPerSecond.toFixed(1)} steps/s, ${t.msPerStep.toFixed(1)} ms, ${t.gflops.toFixed(2)} GFLOP/s (products alone ${t.matmulGflops.toFixed(2)}); ms: matmul ${b.matmul.toFixed(1)}, transpose ${b.transpose.toFixed(1)}, forward ${b.forward.toFixed(1)}, adam ${b.adam.toFixed(1)}, batch ${b.batch.toFixed(1)}\n`,
       );
     }
   }
