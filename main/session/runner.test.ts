@@ -219,3 +219,18 @@ test('an asynchronous learner never holds the loop: the expert drives on while t
   assert.equal(frames[10].learnerLag >= 0, true);
   await h.finish();
 });
+
+test('in lockstep a run does not depend on timing: the same session twice records the same steps', async () => {
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const h = await harness({ steps: 150, delta: 0.2 });
+    await h.runner.run();
+    runs.push(h.db.steps(h.runner.sessionId).map((s) => [s.mode, s.q, s.threshold, ...s.applied]));
+    await h.finish();
+  }
+  assert.ok(
+    runs[0].some(([mode]) => mode === 'robot'),
+    'the robot drove',
+  );
+  assert.deepEqual(runs[1], runs[0]);
+});
