@@ -13,6 +13,7 @@ import {
   openPage,
   readHook,
   screenshot,
+  startSession,
   waitForCount,
   waitForMode,
   waitForText,
@@ -87,14 +88,14 @@ test(
     t.after(() => browser.close());
 
     const { page, errors } = await openPage(browser, server.url);
-    await page.getByTestId('start-button').waitFor();
-    await page.getByTestId('env-select').selectOption('toy');
-    await page.getByTestId('pace-select').selectOption('realtime');
-    await page.getByTestId('warmup-input').fill('30');
-    await page.getByTestId('batch-size-input').fill('32');
-    await page.getByTestId('delta-input').fill('0.02');
-    await page.getByTestId('operator-input').fill('e2e');
-    await page.getByTestId('start-button').click();
+    await startSession(page, {
+      'env-select': 'toy',
+      'pace-select': 'realtime',
+      'warmup-input': '30',
+      'batch-size-input': '32',
+      'delta-input': '0.02',
+      'operator-input': 'e2e',
+    });
 
     await waitForText(page, 'session-status', 'running', WAIT_MS);
     const sessionId = Number(await page.getByTestId('session-id').textContent());
