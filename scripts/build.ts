@@ -24,7 +24,8 @@ async function buildRenderer(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await build({
     ...common,
-    entryPoints: { app: 'renderer/src/main.tsx' },
+    // The chase camera draws in a worker of its own (renderer/src/views/chase/chase-worker.ts).
+    entryPoints: { app: 'renderer/src/main.tsx', 'chase-worker': 'renderer/src/views/chase/chase-worker.ts' },
     outdir: dir,
     format: 'esm',
     platform: 'browser',

@@ -1,5 +1,5 @@
 // Where the live view's frame time goes, measured in the page: each view times its own draw with
-// performance.now() and records it here, and one animation-frame loop records the interval between
+// performance.now() and records it here (and 'frames' is decoding and storing each arriving frame), and one animation-frame loop records the interval between
 // frames. Fixed-size rings, no allocation per record. Read through window.__aimTest.perf(since) by
 // the UI benchmark (aim bench ui); never shown in the UI.
 
@@ -44,6 +44,11 @@ let lastFrame = Number.NaN;
 export function recordDraw(channel: PerfChannel, startedAt: number): void {
   const now = performance.now();
   rings[channel].push(now, now - startedAt);
+}
+
+/** Records a draw measured elsewhere (the chase camera's worker), ending at `endedAt` on this clock. */
+export function recordDrawAt(channel: PerfChannel, endedAt: number, duration: number): void {
+  rings[channel].push(endedAt, duration);
 }
 
 /** Starts the frame-interval loop (idempotent). */

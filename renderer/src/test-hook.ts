@@ -27,12 +27,14 @@ export interface AimTestHook {
   chaseDraws(): number;
   /** Whether the chase camera's WebGL started. */
   chaseStatus(): ChaseStatus;
-  /** Distinct colours in a sample of the chase camera's pixels (renders once to read them); 0 without WebGL. */
+  /** Distinct colours in the latest sample of the chase camera's pixels (taken every 60 draws, and asked for by each call); 0 before one or without WebGL. */
   chaseColours(): number;
   /** The WebGL renderer string (e.g. SwiftShader), or null. */
   glRenderer(): string | null;
   /** The chase camera's resolution scale (1 = full; lower while frames come slowly). */
   chaseScale(): number;
+  /** Where the chase camera renders: in a worker (OffscreenCanvas) or on the page. */
+  chaseThread(): 'worker' | 'page' | null;
   /** How many times the banner has shown each mode or state, since the page loaded. */
   bannerShown(): Record<string, number>;
   /** Frame intervals and per-view draw times since the given performance.now(). */
@@ -52,6 +54,7 @@ export const probes = {
   chaseColours: () => 0,
   glRenderer: (): string | null => null,
   chaseScale: () => 1,
+  chaseThread: (): 'worker' | 'page' | null => null,
 };
 
 /** Counts of what the banner has shown; the banner adds to it. */
@@ -73,6 +76,7 @@ export function installTestHook(store: LiveStore): void {
     chaseColours: () => probes.chaseColours(),
     glRenderer: () => probes.glRenderer(),
     chaseScale: () => probes.chaseScale(),
+    chaseThread: () => probes.chaseThread(),
     bannerShown: () => ({ ...bannerCounts }),
     perf: (since: number) => perfSince(since),
   });

@@ -16,6 +16,7 @@ import {
   screenshot,
   startSession,
   waitForBannerShown,
+  waitForChaseColours,
   waitForCount,
   waitForText,
 } from './helpers/browser.ts';
@@ -63,7 +64,7 @@ test(
     assert.equal(await readHook(page, 'chaseStatus'), 'running');
     const renderer = await readHook(page, 'glRenderer');
     assert.ok(renderer !== null && renderer.length > 0, 'WebGL reports a renderer');
-    const chaseColours = await readHook(page, 'chaseColours');
+    const chaseColours = await waitForChaseColours(page, 9, WAIT_MS);
     assert.ok(chaseColours > 8, `the chase camera drew the road, not one colour (${chaseColours} colours)`);
     const mapColours = await canvasColourCount(page, '[data-testid="topdown"] canvas');
     assert.ok(mapColours > 3, `the map drew the road (${mapColours} colours)`);

@@ -16,6 +16,7 @@ import {
   readHook,
   screenshot,
   startSession,
+  waitForChaseColours,
   waitForCount,
   waitForMode,
   waitForText,
@@ -120,7 +121,8 @@ test(
     // So did the chase camera, through WebGL (SwiftShader here).
     await waitForCount(page, 'chaseDraws', 10);
     assert.equal(await readHook(page, 'chaseStatus'), 'running');
-    const chaseColours = await readHook(page, 'chaseColours');
+    assert.equal(await readHook(page, 'chaseThread'), 'worker', 'WebGL runs off the main thread');
+    const chaseColours = await waitForChaseColours(page, 9);
     assert.ok(chaseColours > 8, `chase camera shows ${chaseColours} colours`);
     // The HUD's bars show the novice's and the applied action.
     assert.equal(await page.getByTestId('novice-throttle').getAttribute('data-value'), '0.50');
@@ -383,19 +385,44 @@ test(
   },
 );
 
-test('without WebGL the chase pane says so, and the map, plot and controls carry on', { skip }, async (t) => {
-  const noGl = await launchChromium({ webgl: false });
-  t.after(() => noGl.close());
-  const { server } = await serve(t);
-  const { page, errors, context } = await openPage(noGl, server.url);
-  t.after(() => context.close());
-  await page.getByTestId('chase-unavailable').waitFor();
-  assert.match((await page.getByTestId('chase-unavailable').textContent()) ?? '', /WebGL/);
-  assert.equal(await readHook(page, 'chaseStatus'), 'unavailable');
-  await startSession(page, { 'warmup-input': '10' });
-  await waitForMode(page, ['robot']);
-  await waitForCount(page, 'topDownDraws', 10);
-  await waitForCount(page, 'qPoints', 5);
-  assert.equal(await readHook(page, 'chaseDraws'), 0);
-  assert.deepEqual(errors, []);
-});
+/** Runs in the page: canvases can no longer be handed to a worker. */
+function withoutOffscreenCanvas(): void {
+  const canvas = (globalThis as unknown as { HTMLCanvasElement: { prototype: object } }).HTMLCanvasElement;
+  Object.defineProperty(canvas.prototype, 'transferControlToOffscreen', { value: undefined });
+}
+
+test(
+  'without workers the chase camera draws on the page; without WebGL it says so and the rest carries on',
+  { skip },
+  async (t) => {
+    // No OffscreenCanvas in workers: the camera draws on the page's own animation frames.
+    const { server } = await serve(t);
+    const onPage = await openPage(browser, server.url, undefined, {
+      initScript: withoutOffscreenCanvas,
+    });
+    t.after(() => onPage.context.close());
+    await startSession(onPage.page, { 'warmup-input': '10' });
+    await waitForCount(onPage.page, 'chaseDraws', 10);
+    assert.equal(await readHook(onPage.page, 'chaseThread'), 'page');
+    assert.ok((await waitForChaseColours(onPage.page, 9)) > 8);
+    await onPage.page.getByTestId('stop-button').click();
+    assert.deepEqual(onPage.errors, []);
+
+    // No WebGL at all (the page's is switched off, and no worker can be given the canvas).
+    const noGl = await launchChromium({ webgl: false });
+    t.after(() => noGl.close());
+    const { page, errors, context } = await openPage(noGl, server.url, undefined, {
+      initScript: withoutOffscreenCanvas,
+    });
+    t.after(() => context.close());
+    await page.getByTestId('chase-unavailable').waitFor();
+    assert.match((await page.getByTestId('chase-unavailable').textContent()) ?? '', /WebGL/);
+    assert.equal(await readHook(page, 'chaseStatus'), 'unavailable');
+    await startSession(page, { 'warmup-input': '10' });
+    await waitForMode(page, ['robot']);
+    await waitForCount(page, 'topDownDraws', 10);
+    await waitForCount(page, 'qPoints', 5);
+    assert.equal(await readHook(page, 'chaseDraws'), 0);
+    assert.deepEqual(errors, []);
+  },
+);

@@ -60,7 +60,17 @@ async function takeOver(page: Page, screenshotName: string | null): Promise<void
   await page.keyboard.down('Space');
   await page.keyboard.down('ArrowLeft');
   // The banner follows the core's frames, so seeing HUMAN means the core took the input.
-  await page.waitForSelector('[data-testid="mode-banner"][data-mode="human"]', { timeout: WAIT_MS });
+  await page
+    .waitForSelector('[data-testid="mode-banner"][data-mode="human"]', { timeout: WAIT_MS })
+    .catch(async (error: Error) => {
+      // Say what the page showed instead (a pause for stale input names itself in the message line).
+      const banner = await page.getByTestId('mode-banner').getAttribute('data-mode');
+      const message = await page.getByTestId('message-line').textContent();
+      const engaged = await readHook(page, 'takeoverEngaged');
+      throw new Error(
+        `${error.message}\nThe banner shows ${banner}; takeover held: ${engaged}; message line: ${message}`,
+      );
+    });
   await page.keyboard.down('ArrowUp');
   await page.waitForTimeout(1500);
   if (screenshotName !== null) await screenshot(page, screenshotName);

@@ -2,8 +2,9 @@
 // mode over the real core, starts a driving session with traffic at real-time pace through the
 // new-session dialog, and with the chase camera, the top-down map and the Q plot all running
 // measures, in the page, the interval between animation frames and each view's own draw time
-// (performance.now() around its draw, read through window.__aimTest.perf), plus the main thread's
-// busy time and each Chromium process's CPU time over the same window (DevTools protocol). Where
+// (performance.now() around its draw — the chase camera's on its worker thread — read through
+// window.__aimTest.perf), plus the main thread's busy time and each Chromium process's CPU time
+// over the same window (DevTools protocol); --isolate repeats the window with one view at a time. Where
 // WebGL has no GPU, Chromium is allowed SwiftShader (--enable-unsafe-swiftshader); the JSON names
 // the renderer, so a software number is never mistaken for a hardware one.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { Workstation } from '../../session/workstation.ts';
 import { startServer } from '../../server/server.ts';
 import { parseFlags, UsageError, type CommandSpec } from '../args.ts';
 import { RENDERER_DIR } from '../paths.ts';
+import { round, summarise, type PagePerf } from './bench-ui-summary.ts';
 
 export const benchUiCommand = {
   name: 'bench ui',
@@ -60,16 +62,6 @@ export const benchUiCommand = {
   examples: ['aim bench ui --json', 'aim bench ui --seconds 60 --width 1280 --height 720 --json'],
 } satisfies CommandSpec;
 
-/** The views' channels in renderer/src/perf.ts. */
-const CHANNELS = ['chase', 'topdown', 'qplot', 'hud', 'metrics', 'frames'] as const;
-type Channel = (typeof CHANNELS)[number];
-
-interface PagePerf {
-  now: number;
-  frameIntervals: number[];
-  draws: Record<Channel, number[]>;
-}
-
 type HookWindow = {
   __aimTest?: {
     perf(since: number): PagePerf;
@@ -81,68 +73,6 @@ type HookWindow = {
   };
   performance: { now(): number };
 };
-
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
-const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
-
-interface ViewSummary {
-  draws: number;
-  drawsPerSecond: number | null;
-  meanMs: number | null;
-  p95Ms: number | null;
-  /** Milliseconds of this view's drawing per displayed frame. */
-  msPerFrame: number | null;
-  /** Share of the frame time spent in this view's draw (main thread). */
-  shareOfFrameTime: number | null;
-}
-
-/** The JSON summary of one measurement window. */
-export function summarise(perf: PagePerf, wallMs: number) {
-  const intervals = perf.frameIntervals;
-  const frameMs = sum(intervals);
-  const frames = intervals.length;
-  const views = Object.fromEntries(
-    CHANNELS.map((channel) => {
-      const d = perf.draws[channel] ?? [];
-      const total = sum(d);
-      return [
-        channel,
-        {
-          draws: d.length,
-          drawsPerSecond: round((d.length * 1000) / wallMs, 1),
-          meanMs: round(d.length > 0 ? total / d.length : Number.NaN, 3),
-          p95Ms: round(quantile(d, 0.95), 3),
-          msPerFrame: round(frames > 0 ? total / frames : Number.NaN, 3),
-          shareOfFrameTime: round(frameMs > 0 ? total / frameMs : Number.NaN, 4),
-        },
-      ];
-    }),
-  ) as unknown as Record<Channel, ViewSummary>;
-  const inViews = sum(CHANNELS.map((c) => sum(perf.draws[c] ?? [])));
-  return {
-    frames,
-    fps: round(frameMs > 0 ? (frames * 1000) / frameMs : 0, 1),
-    frameTimeMs: {
-      mean: round(frames > 0 ? frameMs / frames : Number.NaN),
-      p50: round(quantile(intervals, 0.5)),
-      p95: round(quantile(intervals, 0.95)),
-      p99: round(quantile(intervals, 0.99)),
-      max: round(intervals.length > 0 ? Math.max(...intervals) : Number.NaN),
-    },
-    views,
-    /** Frame time not inside any view's draw: compositing, raster, GC, React, messages, idle. */
-    outsideViewsMsPerFrame: round(frames > 0 ? (frameMs - inViews) / frames : Number.NaN, 3),
-  };
-}
 
 interface ProcessInfo {
   type: string;
@@ -406,7 +336,7 @@ function printReport(report: {
   line(`frame time (ms)   mean ${f.mean}, p50 ${f.p50}, p95 ${f.p95}, max ${f.max}`);
   for (const [view, v] of Object.entries(report.views))
     line(
-      `  ${view.padEnd(16)}${String(v.msPerFrame).padStart(8)} ms/frame  (${Math.round((v.shareOfFrameTime ?? 0) * 100)} % of frame time, main thread)`,
+      `  ${view.padEnd(16)}${String(v.msPerFrame).padStart(8)} ms/frame  (${Math.round((v.shareOfFrameTime ?? 0) * 100)} % of frame time)`,
     );
   line(`  ${'outside views'.padEnd(16)}${String(report.outsideViewsMsPerFrame).padStart(8)} ms/frame`);
   line(`main thread busy  ${JSON.stringify(report.mainThread)}`);

@@ -9,6 +9,7 @@ import { MetricsStore } from '../state/metrics-store.ts';
 import { loadPref, parseNumberIn, parseOneOf, savePref, THEMES, type ThemeName } from '../state/prefs.ts';
 import { KeyboardTakeover, isEditableTarget } from '../input/keyboard.ts';
 import { probes } from '../test-hook.ts';
+import { recordDraw } from '../perf.ts';
 import { ChaseView } from '../views/chase/ChaseView.tsx';
 import { TopDownView, type TopDownOptions } from '../views/TopDownView.tsx';
 import { QPlot } from '../views/QPlot.tsx';
@@ -120,7 +121,11 @@ export function App({ client, store }: AppProps) {
           `Episode ${e.episode} ended after ${e.steps} steps: ${e.success ? 'arrived' : 'did not arrive'}, route ${Math.round(e.routeCompletion * 100)} %, ${e.takeovers} takeover${e.takeovers === 1 ? '' : 's'}.`,
         );
       }),
-      client.onFrame((frame) => store.pushFrame(frame, performance.now())),
+      client.onFrame((frame) => {
+        const at = performance.now();
+        store.pushFrame(frame, at);
+        recordDraw('frames', at);
+      }),
       store.subscribeFrames(() => {
         const latest = store.latest;
         if (latest !== null) metrics.onFrame(latest.frame);

@@ -52,6 +52,7 @@ export class LiveStore {
   private helpTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly modeListeners = new Set<Listener>();
   private readonly frameListeners = new Set<Listener>();
+  private readonly sceneListeners = new Set<Listener>();
   // The session clock: simTime may restart each episode, the plot's x axis must not.
   private clockOffset = 0;
   private lastSimTime = Number.NaN;
@@ -98,6 +99,7 @@ export class LiveStore {
     this.scene = event;
     this.sceneVersion++;
     this.trail.clear();
+    for (const listener of this.sceneListeners) listener();
   }
 
   /** A status for another session than the frames so far belong to: start over. */
@@ -109,6 +111,7 @@ export class LiveStore {
       this.scene = null;
       this.sceneVersion++;
     }
+    for (const listener of this.sceneListeners) listener();
   }
 
   /** The control mode of the latest frame. */
@@ -131,6 +134,12 @@ export class LiveStore {
   };
 
   getMode = (): ControlMode | null => this.shownMode;
+
+  /** Notified when the scene changes or another session's data is dropped. */
+  subscribeScene(listener: Listener): () => void {
+    this.sceneListeners.add(listener);
+    return () => this.sceneListeners.delete(listener);
+  }
 
   /** Notified on every frame; listeners should defer work to an animation frame. */
   subscribeFrames(listener: Listener): () => void {

@@ -60,8 +60,11 @@ export async function openPage(
   browser: Browser,
   url: string,
   viewport = { width: 1280, height: 720 },
+  options: { initScript?: () => void } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport });
+  // Runs in the page before its own scripts: a way to take a browser feature away.
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message: ConsoleMessage) => {
@@ -95,6 +98,7 @@ export interface TestHook {
   chaseColours(): number;
   glRenderer(): string | null;
   chaseScale(): number;
+  chaseThread(): 'worker' | 'page' | null;
   bannerShown(): Record<string, number>;
 }
 export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws' | 'chaseDraws' | 'helpMarks';
@@ -215,4 +219,17 @@ export async function waitForBannerShown(page: Page, key: string, timeoutMs = 60
     key,
     { timeout: timeoutMs, polling: 50 },
   );
+}
+
+/**
+ * Waits until the chase camera's latest pixel sample holds at least min distinct colours (each poll
+ * asks the worker for a fresh sample), and returns the count.
+ */
+export async function waitForChaseColours(page: Page, min: number, timeoutMs = 60_000): Promise<number> {
+  await page.waitForFunction(
+    (least) => ((globalThis as unknown as HookWindow).__aimTest?.chaseColours() ?? 0) >= least,
+    min,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  return readHook(page, 'chaseColours');
 }
