@@ -5,17 +5,10 @@
 // as background benchmarks, not here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { sessionConfigSchema } from '../contract/session-config.ts';
-import { AsyncLearner } from '../learn/async-learner.ts';
-import { selectBackend } from '../learn/backend.ts';
+import type { AsyncLearner } from '../learn/async-learner.ts';
 import type { PolicyEvalResult } from '../learn/evaluate.ts';
-import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
-import { openDatabase } from '../store/database.ts';
 import { createEnvSetup } from './environments.ts';
-import { SessionRunner } from './runner.ts';
+import { sessionHarness } from './test-support.ts';
 
 /** The first `length` decisions of the expert's deterministic drive through the toy scenario. */
 function expertRoute(length: number): { obs: Float32Array[]; actions: Float64Array[] } {
@@ -41,65 +34,21 @@ function imitationError(learner: AsyncLearner, route: ReturnType<typeof expertRo
 }
 
 test('a short AIM session on the toy scenario brings the novice closer to the expert', async () => {
-  const backend = await selectBackend('auto');
-  const dir = mkdtempSync(path.join(tmpdir(), 'aim-learning-'));
-  const db = openDatabase(path.join(dir, 'test.db'));
-  const config = resolveSessionConfig(
-    sessionConfigSchema.parse({
-      env: 'toy',
-      pace: 'fast',
-      warmup: 250,
-      steps: 400,
-      batchSize: 64,
-      seed: 1,
-      evalEvery: 1000,
-      evalEpisodes: 1,
-    }),
-  );
-  const setup = createEnvSetup(config.env, config.seed);
-  const learner = await AsyncLearner.start({
-    backend,
-    learner: {
-      ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
-      actorHidden: [64, 64],
-      qHidden: [64, 64],
-      learningRate: 1e-3,
-      initialRounds: 100,
-    },
-    delta: config.delta,
-    recomputeThreshold: false,
-    evaluation: { env: 'toy', seeds: { start: 0, count: 1 } },
-    restore: null,
+  const evaluations: PolicyEvalResult[] = [];
+  const h = await sessionHarness({
+    config: { warmup: 250, steps: 400, batchSize: 64, seed: 1, evalEvery: 1000, evalEpisodes: 1 },
+    learner: { actorHidden: [64, 64], qHidden: [64, 64], learningRate: 1e-3, initialRounds: 100 },
+    hooks: { evaluated: (_at, result) => evaluations.push(result) },
   });
   try {
     const route = expertRoute(200);
-    const untrained = await learner.evaluate({ step: 0, expertSteps: 0 });
-    const untrainedError = imitationError(learner, route);
-    const evaluations: PolicyEvalResult[] = [];
-    const sessionId = db.createSession({
-      config,
-      backend,
-      appVersion: 'test',
-      host: 'cli',
-      pid: process.pid,
-    });
-    const recorder = db.recorder(sessionId);
-    const runner = new SessionRunner({
-      sessionId,
-      config,
-      backend,
-      setup,
-      learner,
-      recorder,
-      listener: { frame: () => undefined, event: () => undefined },
-      hooks: { evaluated: (_at, result) => evaluations.push(result) },
-    });
-    const end = await runner.run();
-    recorder.close();
+    const untrained = await h.learner.evaluate({ step: 0, expertSteps: 0 });
+    const untrainedError = imitationError(h.learner, route);
+    const end = await h.runner.run();
     assert.equal(end.status, 'finished');
     const trained = evaluations.at(-1);
     assert.ok(trained, 'the session ends with an evaluation');
-    const trainedError = imitationError(learner, route);
+    const trainedError = imitationError(h.learner, route);
     assert.ok(
       trainedError < untrainedError / 2,
       `imitation error ${untrainedError.toFixed(3)} → ${trainedError.toFixed(3)}`,
@@ -109,8 +58,6 @@ test('a short AIM session on the toy scenario brings the novice closer to the ex
       `return ${untrained.meanReturn.toFixed(1)} → ${trained.meanReturn.toFixed(1)}`,
     );
   } finally {
-    await learner.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await h.finish();
   }
 });

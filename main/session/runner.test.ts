@@ -2,97 +2,17 @@
 // a small network and batch so it runs in seconds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { CoreListener, HumanInput, SessionStatus } from '../contract/api.ts';
+import type { HumanInput } from '../contract/api.ts';
 import { decodeFrame } from '../contract/frame.ts';
-import { sessionConfigSchema } from '../contract/session-config.ts';
-import { AsyncLearner } from '../learn/async-learner.ts';
-import { selectBackend } from '../learn/backend.ts';
-import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
-import { openDatabase } from '../store/database.ts';
-import { createEnvSetup } from './environments.ts';
-import { SessionRunner } from './runner.ts';
+import type { SessionRunner } from './runner.ts';
+import { sessionHarness, type Harness } from './test-support.ts';
 
-interface Harness {
-  runner: SessionRunner;
-  frames: Float64Array[];
-  statuses: SessionStatus[];
-  clock: { now: number };
-  db: ReturnType<typeof openDatabase>;
-  finish(): Promise<void>;
-}
-
-async function harness(
-  overrides: Record<string, unknown>,
+function harness(
+  config: Record<string, unknown>,
   onFrame?: (runner: SessionRunner, step: number) => void,
   initialRounds = 10,
 ): Promise<Harness> {
-  const backend = await selectBackend('auto');
-  const dir = mkdtempSync(path.join(tmpdir(), 'aim-runner-'));
-  const db = openDatabase(path.join(dir, 'test.db'));
-  const config = resolveSessionConfig(
-    sessionConfigSchema.parse({
-      env: 'toy',
-      pace: 'fast',
-      warmup: 30,
-      batchSize: 32,
-      seed: 4,
-      ...overrides,
-    }),
-  );
-  const setup = createEnvSetup(config.env, config.seed);
-  const learner = await AsyncLearner.start({
-    backend,
-    learner: {
-      ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
-      actorHidden: [32],
-      qHidden: [32],
-      initialRounds,
-    },
-    delta: config.delta,
-    recomputeThreshold: false,
-    evaluation: { env: 'toy', seeds: { start: 0, count: 1 } },
-    restore: null,
-  });
-  const sessionId = db.createSession({ config, backend, appVersion: 'test', host: 'cli', pid: process.pid });
-  const recorder = db.recorder(sessionId);
-  const frames: Float64Array[] = [];
-  const statuses: SessionStatus[] = [];
-  const clock = { now: 0 };
-  const listener: CoreListener = {
-    frame: (frame) => {
-      frames.push(frame);
-      onFrame?.(runner, frames.length);
-    },
-    event: (name, payload) => {
-      if (name === 'status') statuses.push(payload as SessionStatus);
-    },
-  };
-  const runner: SessionRunner = new SessionRunner({
-    sessionId,
-    config,
-    backend,
-    setup,
-    learner,
-    recorder,
-    listener,
-    now: () => clock.now,
-  });
-  return {
-    runner,
-    frames,
-    statuses,
-    clock,
-    db,
-    async finish() {
-      recorder.close();
-      await learner.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return sessionHarness({ config, onFrame, learner: { initialRounds } });
 }
 
 test('a fast session warms up, gates, records every step and ends on its budget', async () => {
