@@ -1,6 +1,5 @@
 // The keyboard help (?): every control's shortcut, read from the same table the key handler uses,
 // and the driving keys of the takeover.
-import { useRef } from 'react';
 import { useModal } from './use-modal.ts';
 import { DRIVING_KEYS, SHORTCUTS } from './shortcuts.ts';
 
@@ -29,20 +28,14 @@ function KeyTable({
 }
 
 export function HelpOverlay({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useModal(ref, open);
+  const modal = useModal(open, onClose);
 
   return (
     <dialog
-      ref={ref}
+      {...modal}
       className="help-overlay"
       aria-labelledby="help-title"
       data-testid="help-overlay"
-      onClose={onClose}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
       onClick={(e) => {
         // A click on the backdrop (the dialog element itself) closes it.
         if (e.target === e.currentTarget) onClose();

@@ -2,7 +2,7 @@
 // pace, batch size, backend, and (folded away) every other knob of the contract's schema. Fields come
 // from session-form.ts, which reads them off the schema; the form is checked with the same schema
 // before it is sent, and a refusal names the field.
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useModal } from '../app/use-modal.ts';
 import type { CoreClient } from '../../../main/contract/api.ts';
 import { checkForm, fieldVisible, type FormField, type FormValues } from './session-form.ts';
@@ -104,11 +104,10 @@ export function NewSessionDialog({
   onStarted,
   onError,
 }: NewSessionDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
-  useModal(ref, open, () => setProblem(null));
+  const modal = useModal(open, onClose, () => setProblem(null));
 
   const set = (key: string) => (value: string) => onChange({ ...values, [key]: value });
 
@@ -143,15 +142,10 @@ export function NewSessionDialog({
   );
   return (
     <dialog
-      ref={ref}
+      {...modal}
       className="new-session"
       aria-labelledby="new-session-title"
       data-testid="new-session-dialog"
-      onClose={onClose}
-      onCancel={(e) => {
-        e.preventDefault();
-        onClose();
-      }}
     >
       <form onSubmit={(e) => void start(e)} noValidate>
         <h2 id="new-session-title">New session</h2>
