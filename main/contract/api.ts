@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sessionConfigSchema, type BackendName, type SessionConfig } from './session-config.ts';
 import type { Scene } from './scene.ts';
+import { reviewCommandSchemas, type ReviewResponses } from './review.ts';
 
 const empty = z.object({}).strict();
 
@@ -16,6 +17,7 @@ export const commandSchemas = {
   'session.stop': empty,
   'session.current': empty,
   'sessions.list': z.object({ limit: z.number().int().min(1).max(10_000).default(200) }).strict(),
+  ...reviewCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -61,7 +63,7 @@ export interface SessionListRow {
   successRate: number | null;
 }
 
-export interface CommandResponses {
+export interface CommandResponses extends ReviewResponses {
   'app.info': AppInfo;
   'session.start': { sessionId: number };
   'session.pause': SessionStatus;

@@ -16,6 +16,7 @@ import type { SessionConfig } from '../contract/session-config.ts';
 import { activeBackend } from '../learn/backend.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
 import { APP_VERSION, prepareSession, type PreparedSession } from './prepare.ts';
+import { ReviewService } from './review.ts';
 
 export interface WorkstationOptions {
   dbPath: string;
@@ -33,6 +34,7 @@ type Handlers = {
 export class Workstation implements CoreHandler {
   readonly host: HostKind;
   private readonly db: AimDatabase;
+  private readonly review: ReviewService;
   private readonly listeners = new Set<CoreListener>();
   private session: PreparedSession | null = null;
   private finished: Promise<unknown> | null = null;
@@ -60,10 +62,18 @@ export class Workstation implements CoreHandler {
       scene: this.session?.runner.currentScene() ?? null,
     }),
     'sessions.list': ({ limit }) => this.db.listSessions(limit),
+    'sessions.delete': ({ sessionId }) => this.review.delete(sessionId),
+    'review.open': ({ sessionId }) => this.review.open(sessionId),
+    'review.frames': ({ sessionId, from, to }) => this.review.frames(sessionId, from, to),
+    'review.series': ({ sessionId, from, to }) => this.review.series(sessionId, from, to),
+    'review.scene': ({ sessionId, episode }) => this.review.scene(sessionId, episode),
+    'review.takeover': ({ sessionId, takeoverId }) => this.review.takeover(sessionId, takeoverId),
+    'review.analytics': ({ sessionId }) => this.review.analytics(sessionId),
   };
 
   private constructor(db: AimDatabase, host: HostKind) {
     this.db = db;
+    this.review = new ReviewService(db);
     this.host = host;
   }
 

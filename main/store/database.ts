@@ -8,6 +8,7 @@ import { messageOf, nowIso, Statements } from './codec.ts';
 import { DatabaseError } from './errors.ts';
 import { appliedVersion, inspectDatabaseFile, newer, type Inspection } from './inspect.ts';
 import * as queries from './queries.ts';
+import * as review from './review-queries.ts';
 import { BatchedRecorder, type Recorder, type RecorderOptions } from './recorder.ts';
 import type {
   EpisodeRecord,
@@ -33,6 +34,7 @@ export { DatabaseError, type DatabaseErrorCode } from './errors.ts';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema.ts';
 export { processIsAlive } from './sessions.ts';
 export type { Recorder, RecorderOptions } from './recorder.ts';
+export type { FrameRow, SeriesRows } from './review-queries.ts';
 
 export interface OpenDatabaseOptions {
   /** Open for reading only: nothing is created, migrated or marked; writes throw DatabaseError. */
@@ -79,6 +81,20 @@ export interface AimDatabase {
   scene(sessionId: number, episode: number): SceneRecord | undefined;
   /** Device samples with fromT <= t <= toT on the sampler's clock. */
   inputSamples(sessionId: number, fromT?: number, toT?: number): InputSampleRow[];
+
+  // Review: only the columns a view needs (see review-queries.ts).
+  /** The recorded frames of steps fromStep..toStep, both inclusive, without the rest of the row. */
+  frames(sessionId: number, fromStep: number, toStep: number): review.FrameRow[];
+  /** Q, threshold, mode, help flag and ego position of steps fromStep..toStep, as columns. */
+  series(sessionId: number, fromStep: number, toStep: number): review.SeriesRows;
+  /** The first and last recorded step; null when the session has none. */
+  stepBounds(sessionId: number): { first: number; last: number } | null;
+  helpRequestSteps(sessionId: number): number[];
+  takeover(sessionId: number, id: number): TakeoverRow | undefined;
+  takeoverStarts(sessionId: number): ReturnType<typeof review.takeoverStarts>;
+  expertCurve(sessionId: number, every: number): Array<{ step: number; expertSteps: number }>;
+  /** Each episode's scenario seed, without the scene geometry. */
+  sceneSeeds(sessionId: number): Map<number, number>;
 
   saveModel(sessionId: number, m: ModelRecord): number;
   latestModel(sessionId: number, kind: string): ModelRow | undefined;
@@ -285,6 +301,38 @@ class Store implements AimDatabase {
 
   inputSamples(sessionId: number, fromT?: number, toT?: number): InputSampleRow[] {
     return queries.inputSamples(this.#st, sessionId, fromT, toT);
+  }
+
+  frames(sessionId: number, fromStep: number, toStep: number): review.FrameRow[] {
+    return review.frames(this.#st, sessionId, fromStep, toStep);
+  }
+
+  series(sessionId: number, fromStep: number, toStep: number): review.SeriesRows {
+    return review.series(this.#st, sessionId, fromStep, toStep);
+  }
+
+  stepBounds(sessionId: number): { first: number; last: number } | null {
+    return review.stepBounds(this.#st, sessionId);
+  }
+
+  helpRequestSteps(sessionId: number): number[] {
+    return review.helpRequestSteps(this.#st, sessionId);
+  }
+
+  takeover(sessionId: number, id: number): TakeoverRow | undefined {
+    return review.takeover(this.#st, sessionId, id);
+  }
+
+  takeoverStarts(sessionId: number): ReturnType<typeof review.takeoverStarts> {
+    return review.takeoverStarts(this.#st, sessionId);
+  }
+
+  expertCurve(sessionId: number, every: number): Array<{ step: number; expertSteps: number }> {
+    return review.expertCurve(this.#st, sessionId, every);
+  }
+
+  sceneSeeds(sessionId: number): Map<number, number> {
+    return review.sceneSeeds(this.#st, sessionId);
   }
 
   saveModel(sessionId: number, m: ModelRecord): number {

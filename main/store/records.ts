@@ -1,9 +1,10 @@
 // The rows the core writes and reads, in the core's own terms. The schema (schema.ts) maps them to
 // tables; nothing outside main/store/ writes SQL.
-import type { ControlMode, HandbackReason, TakeoverTrigger } from '../contract/modes.ts';
+import type { ControlMode } from '../contract/modes.ts';
 import type { SessionConfig, BackendName } from '../contract/session-config.ts';
 import type { Scene } from '../contract/scene.ts';
 import type { SessionStatusName } from '../contract/api.ts';
+import type { ReviewEvaluation, ReviewTakeover } from '../contract/review.ts';
 
 export interface NewSession {
   config: SessionConfig;
@@ -93,22 +94,8 @@ export interface EpisodeRecord {
   outOfRoad: boolean;
 }
 
-export interface TakeoverRecord {
-  episode: number;
-  startStep: number;
-  /** Last step under expert control (inclusive). */
-  endStep: number;
-  trigger: TakeoverTrigger;
-  handback: HandbackReason;
-  /** The step at which the gate asked for help (robot trigger), else null. */
-  requestStep: number | null;
-  /** Milliseconds from the help request to the first human input; null for simulated experts. */
-  reactionMs: number | null;
-  qAtRequest: number | null;
-  thresholdAtRequest: number | null;
-  /** Map region (block) where it started, for analytics. */
-  region: string;
-}
+/** A takeover span as the contract describes it (contract/review.ts), before the store gives it an id. */
+export type TakeoverRecord = Omit<ReviewTakeover, 'id'>;
 
 export interface InputSampleRecord {
   /** Sampler clock milliseconds. */
@@ -172,17 +159,8 @@ export interface ModelRow extends ModelInfo {
   data: Uint8Array;
 }
 
-export interface EvaluationRecord {
-  step: number;
-  expertSteps: number;
-  episodes: number;
-  successRate: number;
-  meanReturn: number;
-  routeCompletion: number;
-  crashRate: number;
-  outOfRoadRate: number;
-  meanCost: number;
-}
+/** An evaluation of the novice on held-out scenarios (the contract's type, contract/review.ts). */
+export type EvaluationRecord = ReviewEvaluation;
 
 export interface EvaluationRow extends EvaluationRecord {
   id: number;
