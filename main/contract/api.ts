@@ -5,6 +5,14 @@ import { z } from 'zod';
 import { sessionConfigSchema, type BackendName, type SessionConfig } from './session-config.ts';
 import type { Scene } from './scene.ts';
 import { reviewCommandSchemas, type ReviewResponses } from './review.ts';
+import {
+  calibrationKeySchema,
+  calibrationSaveSchema,
+  deviceEventSchema,
+  rawDeviceSampleSchema,
+  type ForceFeedbackEvent,
+  type SavedCalibration,
+} from './devices.ts';
 
 const empty = z.object({}).strict();
 
@@ -18,6 +26,12 @@ export const commandSchemas = {
   'session.current': empty,
   'sessions.list': z.object({ limit: z.number().int().min(1).max(10_000).default(200) }).strict(),
   ...reviewCommandSchemas,
+  /** A wheel or gamepad appeared or went away (the renderer's sampler noticed). */
+  'device.event': deviceEventSchema,
+  /** The saved calibration of a device for an operator (falling back to any operator's), or null. */
+  'calibration.get': calibrationKeySchema,
+  'calibration.save': calibrationSaveSchema,
+  'ff.status': empty,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -71,6 +85,10 @@ export interface CommandResponses extends ReviewResponses {
   'session.stop': SessionStatus;
   'session.current': { status: SessionStatus; scene: SceneEvent | null };
   'sessions.list': SessionListRow[];
+  'device.event': { accepted: true };
+  'calibration.get': SavedCalibration | null;
+  'calibration.save': SavedCalibration;
+  'ff.status': ForceFeedbackEvent;
 }
 export type CommandResponse<K extends CommandName> = CommandResponses[K];
 
@@ -87,8 +105,14 @@ export const humanInputSchema = z
     discrete: z.number().int().min(0).max(6).nullable().default(null),
     /** The person is holding the takeover control (Space, a paddle). */
     engaged: z.boolean(),
+    /** A wheel's or gamepad's raw reading (recorded around takeovers); absent for the keyboard. */
+    raw: rawDeviceSampleSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((sample) => sample.source === 'gamepad' || sample.raw === undefined, {
+    message: 'only a gamepad sample carries a raw device reading',
+    path: ['raw'],
+  });
 export type HumanInput = z.output<typeof humanInputSchema>;
 
 export interface SceneEvent {
@@ -114,6 +138,8 @@ export interface CoreEvents {
   status: SessionStatus;
   scene: SceneEvent;
   episode: EpisodeEvent;
+  /** Force feedback started, stopped or failed (and why). */
+  ff: ForceFeedbackEvent;
 }
 export type EventName = keyof CoreEvents;
 

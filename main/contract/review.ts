@@ -69,6 +69,8 @@ export interface ReviewTakeover {
   thresholdAtRequest: number | null;
   /** Map region (block) where it started, for analytics. */
   region: string;
+  /** Wall-clock milliseconds from the first to the last step under the takeover; null if not measured. */
+  durationMs?: number | null;
 }
 
 /** An evaluation of the deterministic novice on held-out scenarios, at a point of the session. */

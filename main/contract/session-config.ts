@@ -54,10 +54,47 @@ export const aimSettingsSchema = z
   .strict();
 export type AimSettings = z.infer<typeof aimSettingsSchema>;
 
-// The simulated expert answers help requests; a person can always take over with the keyboard.
-// A person as the expert who answers help requests (with a wheel) extends this union.
+/** How a person at the wheel takes over (issue 7): each trigger can be switched off. */
+export const personTriggersSchema = z
+  .object({
+    /** Holding either paddle (MetaDrive's convention). */
+    paddle: z.boolean().default(true),
+    /** Pressing the throttle or brake pedal past pedalThreshold. */
+    pedal: z.boolean().default(true),
+    /** Turning the wheel away from the novice's steering by more than steerThreshold. */
+    wheel: z.boolean().default(true),
+  })
+  .strict();
+
+export const HANDBACK_RULES = ['agreement', 'release', 'both'] as const;
+export type HandbackRule = (typeof HANDBACK_RULES)[number];
+
+/**
+ * Robot-gated: the gate asks for help and the car keeps following the novice until the person acts.
+ * Human-gated: the gate never asks; the person takes over when they see fit.
+ */
+export const GATINGS = ['robot', 'human'] as const;
+export type Gating = (typeof GATINGS)[number];
+
+// The simulated expert answers help requests (a person can still take over with the keyboard), or a
+// person at a wheel, gamepad or the keyboard is the expert: they drive the warm-up and answer help.
 export const expertSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scripted') }).strict(),
+  z
+    .object({
+      kind: z.literal('person'),
+      /** 'any' device, 'keyboard', or the device key (vendor:product) or id of a wheel or gamepad. */
+      device: z.string().min(1).max(200).default('any'),
+      gating: z.enum(GATINGS).default('robot'),
+      triggers: personTriggersSchema.default({ paddle: true, pedal: true, wheel: true }),
+      /** Pedal travel (0 released … 1 pressed) that counts as taking over. */
+      pedalThreshold: z.number().gt(0).max(1).default(0.2),
+      /** |wheel − novice steer| (steer units, [−1, 1]) that counts as taking over. */
+      steerThreshold: z.number().gt(0).max(2).default(0.3),
+      /** Hand back when the novice agrees with the person (AIM's rule), when they let go, or either. */
+      handback: z.enum(HANDBACK_RULES).default('both'),
+    })
+    .strict(),
 ]);
 export type ExpertSource = z.infer<typeof expertSourceSchema>;
 

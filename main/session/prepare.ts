@@ -14,7 +14,7 @@ import type { AimDatabase } from '../store/database.ts';
 import type { EvaluationRecord, SessionEnd } from '../store/records.ts';
 import { createEnvSetup } from './environments.ts';
 import { planResume, type ResumeChanges } from './resume.ts';
-import { SessionRunner, type ResumePoint } from './runner.ts';
+import { SessionRunner, type DecisionHaptics, type ResumePoint } from './runner.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const APP_VERSION: string = packageJson.version;
@@ -29,6 +29,8 @@ export interface PreparedSession {
 export interface PrepareOptions {
   /** Each evaluation as it is stored (the CLI prints it on its progress line). */
   onEvaluation?(evaluation: EvaluationRecord): void;
+  /** Told every decision (the wheel's force feedback). */
+  haptics?: (decision: DecisionHaptics) => void;
 }
 
 /** A new session. */
@@ -160,6 +162,7 @@ function assemble({
     setup: createEnvSetup(config.env, config.seed),
     learner,
     recorder,
+    haptics: options.haptics,
     resume: resume?.point,
     hooks: {
       updated(update, gate) {

@@ -24,12 +24,26 @@ import type { Transition } from '../learn/buffer.ts';
 import type { LearnerUpdate } from '../learn/async-learner.ts';
 import type { PolicyEvalResult } from '../learn/evaluate.ts';
 import type { StepStamp } from '../learn/learner-protocol.ts';
-import type { EpisodeRecord, SceneRecord, SessionEnd, StepRecord, TakeoverRecord } from '../store/records.ts';
+import type {
+  EpisodeRecord,
+  InputSampleRecord,
+  SceneRecord,
+  SessionEnd,
+  StepRecord,
+  TakeoverRecord,
+} from '../store/records.ts';
+import type { DeviceEvent } from '../contract/devices.ts';
 import { AimGate } from './gate.ts';
 import { TakeoverLog } from './takeovers.ts';
+import { PersonTakeover, STALE_INPUT_MS, type PersonTurn } from './person.ts';
+import { RawInputLog } from './raw-input.ts';
 
-/** A person's input older than this while they hold the takeover control is a fault (issue: wheels). */
-export const STALE_INPUT_MS = 200;
+export { STALE_INPUT_MS } from './person.ts';
+
+/** After an input fault the car brakes until it is this slow (m/s), then the session pauses. */
+const STOPPED_SPEED = 0.3;
+/** …or for at most this many decisions. */
+const MAX_BRAKING_STEPS = 100;
 
 /** PVP's fake human steps in when the expert's density of the novice's action is below 1 − 0.95 (§5.1). */
 const PVP_FREE_LEVEL = 0.95;
@@ -80,7 +94,17 @@ export interface SessionRecorder {
   scene(record: SceneRecord): void;
   episode(record: EpisodeRecord): void;
   takeover(record: TakeoverRecord): void;
+  inputSamples(records: readonly InputSampleRecord[]): void;
   flush(): void;
+}
+
+/** What a decision means for the wheel's force feedback (session/force-feedback.ts). */
+export interface DecisionHaptics {
+  speed: number;
+  /** The novice's steering; the wheel is pulled toward it while the robot drives. */
+  noviceSteer: number;
+  driver: 'robot' | 'expert' | 'person';
+  helpRequested: boolean;
 }
 
 export interface SessionRunnerOptions {
@@ -95,9 +119,25 @@ export interface SessionRunnerOptions {
   resume?: ResumePoint;
   /** Milliseconds; performance.now by default. */
   now?: () => number;
+  /** Told every decision (force feedback follows the car). */
+  haptics?: (decision: DecisionHaptics) => void;
 }
 
 type Driver = 'robot' | 'expert' | 'person';
+
+/** One decision's outcome, however it was reached (the gate with a simulated expert, or a person). */
+interface Turn {
+  driver: Driver;
+  mode: ControlMode;
+  applied: ArrayLike<number>;
+  /** The expert's or person's action, recorded when they drove. */
+  human: ArrayLike<number> | null;
+  helpRequested: boolean;
+  /** A warm-up step: expert-involved whoever drives. */
+  warmup: boolean;
+  /** The person's input failed: this step brakes, ends their takeover and starts braking to a stop. */
+  fault: string | null;
+}
 
 interface EpisodeTally {
   seed: number;
@@ -122,6 +162,11 @@ export class SessionRunner {
   private readonly now: () => number;
   private readonly gate: AimGate;
   private readonly takeovers: TakeoverLog;
+  private readonly person: PersonTakeover | null;
+  private readonly rawInput: RawInputLog;
+  private readonly haptics: ((decision: DecisionHaptics) => void) | null;
+  /** Why the car is braking to a stop before the session pauses, or null. */
+  private braking: { reason: string; steps: number } | null = null;
   private readonly expertRng: Rng;
   private obs: Float32Array = new Float32Array();
   private state: SessionStatusName = 'idle';
@@ -164,6 +209,8 @@ export class SessionRunner {
       thresholdRecompute: options.config.aim.thresholdRecompute,
     });
     this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
+    this.rawInput = new RawInputLog((samples) => this.recorder.inputSamples(samples));
+    this.haptics = options.haptics ?? null;
     const resume = options.resume;
     // A resumed session draws fresh expert noise: its stream cannot be replayed to where it was.
     this.expertRng = new Rng((options.config.seed ^ 0xe4e4) + (resume?.step ?? 0));
@@ -177,6 +224,8 @@ export class SessionRunner {
       this.gate.resume(resume.epsilon, resume.threshold);
       this.fitRequested = true;
     }
+    const expert = options.config.expert;
+    this.person = expert.kind === 'person' ? new PersonTakeover(expert, this.gate) : null;
   }
 
   status(): SessionStatus {
@@ -254,7 +303,19 @@ export class SessionRunner {
   }
 
   input(sample: HumanInput): void {
-    this.lastInput = { sample, receivedAt: this.now() };
+    const at = this.now();
+    if (this.person && !this.person.accepts(sample)) return;
+    this.lastInput = { sample, receivedAt: at };
+    this.person?.input(sample, at);
+    this.rawInput.add(sample, at - this.startedAt);
+  }
+
+  /** A device came or went; losing the person's device while they drive is a fault. */
+  device(event: DeviceEvent): void {
+    if (!this.person) return;
+    if (event.kind === 'disconnected')
+      this.person.deviceLost(event.deviceKey, `${event.device} was disconnected`);
+    else this.person.deviceBack(event.deviceKey);
   }
 
   private wakeUp(): void {
@@ -295,17 +356,28 @@ export class SessionRunner {
 
   private decide(): void {
     this.applyLearnerUpdates();
-    const { env, expert } = this.setup;
+    if (this.braking !== null) {
+      this.brakeToStop(this.braking);
+      return;
+    }
     const obs = this.obs;
     const novice = this.learner.act(obs);
     const q = this.gate.initialised ? this.learner.q(obs, novice) : null;
-    const expertAction = expert.sample(this.expertRng);
-    const person = this.engagedPerson();
     const threshold = this.gate.currentThreshold;
+    const turn = this.person
+      ? this.personTurn(this.person, novice, q, threshold)
+      : this.gateTurn(novice, q, threshold);
+    this.play(obs, novice, q, threshold, turn);
+  }
 
+  /** The simulated expert answers the gate; a person may still take over with the keyboard. */
+  private gateTurn(novice: Float32Array, q: number | null, threshold: number | null): Turn {
+    const expertAction = this.setup.expert.sample(this.expertRng);
+    const person = this.engagedPerson();
     let driver: Driver;
     let applied: ArrayLike<number>;
     let handback: HandbackReason | null = null;
+    let fault: string | null = null;
     const decision = this.gate.step({
       q,
       discrepancy: meanSquaredDifference(novice, expertAction),
@@ -317,11 +389,8 @@ export class SessionRunner {
       // Input stopped while the person was driving: brake, end their takeover, and wait for them.
       driver = 'person';
       applied = [0, -1];
-      handback = 'fault';
       this.lastInput = null;
-      this.pause(
-        'Takeover input stopped arriving; the car braked and the session paused. Resume when ready.',
-      );
+      fault = 'Takeover input stopped arriving; the car braked and the session paused. Resume when ready.';
     } else {
       if (person !== null) {
         driver = 'person';
@@ -334,14 +403,76 @@ export class SessionRunner {
       }
     }
     const mode: ControlMode = driver === 'robot' ? 'robot' : decision.mode === 'warmup' ? 'warmup' : 'human';
-    // A fault ends the person's takeover after this braking step, not before it.
-    this.trackTakeover(driver, helpRequested, handback === 'fault' ? null : handback, q, threshold);
+    this.trackTakeover(driver, helpRequested, handback, q, threshold);
+    return {
+      driver,
+      mode,
+      applied,
+      human: driver === 'robot' ? null : expertActionOf(person, expertAction),
+      helpRequested,
+      warmup: decision.warmup,
+      fault,
+    };
+  }
 
-    const result = env.step(applied);
+  /** A person is the expert: person.ts decides who drives. */
+  private personTurn(
+    person: PersonTakeover,
+    novice: Float32Array,
+    q: number | null,
+    threshold: number | null,
+  ): Turn {
+    const now = this.now();
+    const turn: PersonTurn = person.decide(novice, q, now);
+    if (turn.handback) this.endTakeover(turn.handback, now);
+    if (turn.begin) {
+      this.takeovers.begin({
+        episode: this.episode,
+        startStep: this.step,
+        trigger: turn.begin.trigger,
+        requestStep: person.lastRequest?.step ?? null,
+        qAtRequest: person.lastRequest?.q ?? null,
+        thresholdAtRequest: person.lastRequest?.threshold ?? null,
+        region: this.region,
+        reactionMs: turn.begin.reactionMs,
+        startedAtMs: now,
+      });
+      this.rawInput.takeoverStarted(now - this.startedAt);
+    }
+    if (turn.helpRequested) person.noteRequest({ step: this.step, q, threshold });
+    const driver: Driver = turn.driver === 'robot' ? 'robot' : 'person';
+    const applied = turn.driver === 'robot' ? novice : (turn.action as [number, number]);
+    return {
+      driver,
+      mode: turn.mode,
+      applied,
+      human: driver === 'person' ? applied : null,
+      helpRequested: turn.helpRequested,
+      warmup: turn.warmup,
+      fault: turn.fault,
+    };
+  }
+
+  private endTakeover(handback: HandbackReason, now = this.now()): void {
+    if (!this.takeovers.active) return;
+    this.takeovers.end(handback, now);
+    this.rawInput.takeoverEnded(now - this.startedAt);
+  }
+
+  /** Applies a turn: steps the simulator, trains, records and emits the frame. */
+  private play(
+    obs: Float32Array,
+    novice: Float32Array,
+    q: number | null,
+    threshold: number | null,
+    turn: Turn,
+  ): void {
+    const { driver, applied } = turn;
+    const result = this.setup.env.step(applied);
     const intervention = driver !== 'robot';
     if (intervention) this.takeovers.expertStep(this.step);
     // Expert-involved steps as §7 counts them for AIM: every warm-up step, then every takeover step.
-    const involved = intervention || decision.warmup;
+    const involved = intervention || turn.warmup;
     if (involved) this.expertSteps++;
     this.train(
       {
@@ -355,19 +486,47 @@ export class SessionRunner {
       },
       involved,
     );
-    this.emit(
-      obs,
-      result,
-      mode,
-      novice,
-      applied,
-      intervention ? expertActionOf(person, expertAction) : null,
-      q,
-      threshold,
-      helpRequested,
-    );
-    if (handback === 'fault') this.takeovers.end('fault');
-    this.previousDriver = handback === 'fault' ? 'robot' : driver;
+    this.emit(obs, result, turn.mode, novice, applied, turn.human, q, threshold, turn.helpRequested);
+    this.haptics?.({
+      speed: this.setup.env.ego().speed,
+      noviceSteer: novice[0],
+      driver,
+      helpRequested: turn.helpRequested,
+    });
+    // A fault ends the person's takeover after this braking step, not before it.
+    if (turn.fault !== null) {
+      this.endTakeover('fault');
+      this.braking = { reason: turn.fault, steps: 0 };
+    }
+    this.previousDriver = turn.fault !== null ? 'robot' : driver;
+    this.advance(result);
+    if (this.braking !== null) this.pauseIfStopped(this.braking);
+  }
+
+  /** After an input fault: brake (not training on it) until the car stands, then pause and say why. */
+  private brakeToStop(braking: { reason: string; steps: number }): void {
+    const obs = this.obs;
+    const novice = this.learner.act(obs);
+    const result = this.setup.env.step([0, -1]);
+    braking.steps++;
+    this.emit(obs, result, 'paused', novice, [0, -1], null, null, null, false);
+    this.advance(result);
+    this.pauseIfStopped(braking);
+  }
+
+  private pauseIfStopped(braking: { reason: string; steps: number }): void {
+    if (
+      this.setup.env.ego().speed > STOPPED_SPEED &&
+      braking.steps < MAX_BRAKING_STEPS &&
+      this.episodeStep > 0
+    )
+      return;
+    this.braking = null;
+    this.pause(braking.reason);
+  }
+
+  private advance(result: StepResult): void {
+    this.rawInput.flush();
     this.region = result.info.region;
     this.step++;
     this.episodeStep++;
@@ -382,7 +541,8 @@ export class SessionRunner {
     q: number | null,
     threshold: number | null,
   ): void {
-    if (handback) this.takeovers.end(handback);
+    const now = this.now();
+    if (handback) this.endTakeover(handback, now);
     if (driver === 'robot' || this.takeovers.active) return;
     // Only a person starts a 'human' takeover. The expert drives unasked only while warm-up lasts
     // or carries over (until agreement, or until the initial fit arrives in real time).
@@ -395,7 +555,10 @@ export class SessionRunner {
       qAtRequest: helpRequested ? q : null,
       thresholdAtRequest: helpRequested ? threshold : null,
       region: this.region,
+      reactionMs: null,
+      startedAtMs: now,
     });
+    this.rawInput.takeoverStarted(now - this.startedAt);
   }
 
   /** humanGatedPVP warm-up: would PVP's fake human take over from this novice action? */
@@ -522,8 +685,9 @@ export class SessionRunner {
   }
 
   private endEpisode(result: StepResult): void {
-    this.takeovers.end('episode-end');
+    this.endTakeover('episode-end');
     this.gate.episodeEnd();
+    this.person?.episodeEnd();
     const tally = this.tally as EpisodeTally;
     const success = result.info.arriveDest;
     if (success) this.successes++;
@@ -549,7 +713,8 @@ export class SessionRunner {
   }
 
   private finish(status: SessionEnd['status'], message: string | null): SessionEnd {
-    this.takeovers.end('session-end');
+    this.endTakeover('session-end');
+    this.rawInput.flush();
     this.recorder.flush();
     this.message = message;
     this.setState(status);

@@ -11,6 +11,10 @@ interface OpenTakeover {
   qAtRequest: number | null;
   thresholdAtRequest: number | null;
   region: string;
+  /** Milliseconds from the help request to the person's first acting input (people only). */
+  reactionMs?: number | null;
+  /** Clock time the span began, for its duration. */
+  startedAtMs?: number;
 }
 
 export class TakeoverLog {
@@ -39,16 +43,19 @@ export class TakeoverLog {
     this.lastExpertStep = step;
   }
 
-  end(handback: HandbackReason): void {
+  /** Closes the open span; `atMs` (same clock as startedAtMs) gives it a duration. */
+  end(handback: HandbackReason, atMs?: number): void {
     const span = this.open;
     if (!span) return;
     this.open = null;
     if (span.trigger !== 'warmup') this.count++;
+    const { startedAtMs, ...rest } = span;
     this.finished({
-      ...span,
+      ...rest,
       endStep: Math.max(span.startStep, this.lastExpertStep),
       handback,
-      reactionMs: null,
+      reactionMs: span.reactionMs ?? null,
+      durationMs: startedAtMs !== undefined && atMs !== undefined ? atMs - startedAtMs : null,
     });
   }
 }

@@ -17,6 +17,7 @@ import { activeBackend } from '../learn/backend.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
 import { APP_VERSION, prepareSession, type PreparedSession } from './prepare.ts';
 import { ReviewService } from './review.ts';
+import { WheelHaptics } from './force-feedback.ts';
 
 export interface WorkstationOptions {
   dbPath: string;
@@ -40,6 +41,7 @@ export class Workstation implements CoreHandler {
   private finished: Promise<unknown> | null = null;
   private lastStatus: SessionStatus = IDLE_STATUS;
   private closed = false;
+  private haptics: WheelHaptics | null = null;
   private readonly handlers: Handlers = {
     'app.info': () => ({
       version: APP_VERSION,
@@ -69,6 +71,23 @@ export class Workstation implements CoreHandler {
     'review.scene': ({ sessionId, episode }) => this.review.scene(sessionId, episode),
     'review.takeover': ({ sessionId, takeoverId }) => this.review.takeover(sessionId, takeoverId),
     'review.analytics': ({ sessionId }) => this.review.analytics(sessionId),
+    'device.event': (event) => {
+      this.session?.runner.device(event);
+      // A wheel plugged in after start: look for its event device again.
+      if (event.kind === 'connected' && this.haptics !== null && !this.haptics.status.active) {
+        this.haptics.close();
+        this.haptics = null;
+        this.wheel();
+      }
+      return { accepted: true };
+    },
+    'calibration.get': ({ deviceKey, operator }) => this.db.calibration(deviceKey, operator) ?? null,
+    'calibration.save': (saved) => {
+      const result = this.db.saveCalibration(saved);
+      this.haptics?.setSteeringGain(result.record.gain);
+      return result;
+    },
+    'ff.status': () => this.wheel().status,
   };
 
   private constructor(db: AimDatabase, host: HostKind) {
@@ -98,6 +117,14 @@ export class Workstation implements CoreHandler {
     this.session?.runner.input(sample);
   }
 
+  /** The wheel's force feedback, looked for on first use (the add-on loads then, if it was built). */
+  private wheel(): WheelHaptics {
+    this.haptics ??= WheelHaptics.open((event) => {
+      for (const listener of this.listeners) listener.event('ff', event);
+    });
+    return this.haptics;
+  }
+
   subscribe(listener: CoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -109,6 +136,7 @@ export class Workstation implements CoreHandler {
     this.closed = true;
     this.session?.runner.stop('interrupted', 'The workstation was closed while the session ran.');
     await this.finished;
+    this.haptics?.close();
     this.db.close();
   }
 
@@ -124,10 +152,14 @@ export class Workstation implements CoreHandler {
         for (const listener of this.listeners) listener.event(name, payload);
       },
     };
-    const session = await prepareSession(this.db, config, this.host, broadcast);
+    const haptics = config.expert.kind === 'person' ? this.wheel() : null;
+    const session = await prepareSession(this.db, config, this.host, broadcast, {
+      haptics: haptics ? (decision) => haptics.decision(decision) : undefined,
+    });
     this.session = session;
     this.finished = session.run().finally(() => {
       this.session = null;
+      haptics?.release();
     });
     return { sessionId: session.runner.sessionId };
   }

@@ -9,6 +9,7 @@ import { APPLICATION_ID, DatabaseError, openDatabase, SCHEMA_VERSION } from './d
 import { fingerprint, listing, newSession, tempDir } from './test-support.ts';
 
 const TABLES = [
+  'calibrations',
   'episodes',
   'evaluations',
   'input_samples',
@@ -68,20 +69,20 @@ function assertRefusedUntouched(
 }
 
 describe('a fresh database', () => {
-  it('is created with schema v1, our application id and WAL, folders included', () => {
+  it('is created with the newest schema, our application id and WAL, folders included', () => {
     const file = path.join(tempDir(), 'nested', 'deeper', 'aim.db');
     const db = openDatabase(file);
     assert.equal(db.path, path.resolve(file));
     assert.equal(db.readonly, false);
     db.close();
 
-    assert.equal(SCHEMA_VERSION, 1);
+    assert.equal(SCHEMA_VERSION, 2);
     assert.deepEqual(tables(file), TABLES);
     const check = new Database(file, { readonly: true });
     assert.equal(check.pragma('application_id', { simple: true }), APPLICATION_ID);
     assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     assert.equal(check.pragma('journal_mode', { simple: true }), 'wal');
-    assert.deepEqual(check.prepare('SELECT version FROM schema_migrations').pluck().all(), [1]);
+    assert.deepEqual(check.prepare('SELECT version FROM schema_migrations').pluck().all(), [1, 2]);
     check.close();
 
     // The id sits in the header too, where `file(1)` and our own inspection read it.
@@ -89,7 +90,7 @@ describe('a fresh database', () => {
     assert.equal(header.readUInt32BE(68), 0x41494d57);
   });
 
-  it('reopens idempotently, keeping its data and its single migration row', () => {
+  it('reopens idempotently, keeping its data and one row per migration', () => {
     const file = path.join(tempDir(), 'aim.db');
     const first = openDatabase(file);
     const id = first.createSession(newSession());
@@ -104,7 +105,7 @@ describe('a fresh database', () => {
     );
     db.close();
     const check = new Database(file, { readonly: true });
-    assert.equal(check.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), 1);
+    assert.equal(check.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), SCHEMA_VERSION);
     check.close();
   });
 
@@ -125,13 +126,17 @@ describe('a fresh database', () => {
 });
 
 describe('refusals leave the file byte-for-byte untouched', () => {
-  it('refuses a database whose schema_migrations says v2', () => {
+  it('refuses a database whose schema_migrations names a newer version', () => {
     const file = path.join(tempDir(), 'future.db');
     openDatabase(file).close();
+    const next = SCHEMA_VERSION + 1;
     // Only the table, not the header's user_version: the read-only connection must catch it.
-    raw(file, "INSERT INTO schema_migrations (version, applied_at) VALUES (2, '2030-01-01T00:00:00.000Z')");
+    raw(
+      file,
+      `INSERT INTO schema_migrations (version, applied_at) VALUES (${next}, '2030-01-01T00:00:00.000Z')`,
+    );
     assertRefusedUntouched(file, 'newer', {
-      message: `${file} was written by a newer AIM Workstation (schema v2; this build reads up to v1); it was left untouched`,
+      message: `${file} was written by a newer AIM Workstation (schema v${next}; this build reads up to v${SCHEMA_VERSION}); it was left untouched`,
     });
   });
 
@@ -140,7 +145,7 @@ describe('refusals leave the file byte-for-byte untouched', () => {
     openDatabase(file).close();
     raw(
       file,
-      "INSERT INTO schema_migrations (version, applied_at) VALUES (2, '2030-01-01T00:00:00.000Z'); PRAGMA user_version = 2;",
+      `INSERT INTO schema_migrations (version, applied_at) VALUES (${SCHEMA_VERSION + 1}, '2030-01-01T00:00:00.000Z'); PRAGMA user_version = ${SCHEMA_VERSION + 1};`,
     );
     assertRefusedUntouched(file, 'newer', { sameFolder: true });
   });

@@ -9,6 +9,8 @@ import { DatabaseError } from './errors.ts';
 import { appliedVersion, inspectDatabaseFile, newer, type Inspection } from './inspect.ts';
 import * as queries from './queries.ts';
 import * as review from './review-queries.ts';
+import * as calibrations from './calibrations.ts';
+import type { SavedCalibration } from '../contract/devices.ts';
 import { BatchedRecorder, type Recorder, type RecorderOptions } from './recorder.ts';
 import type {
   EpisodeRecord,
@@ -102,6 +104,11 @@ export interface AimDatabase {
   models(sessionId: number): ModelInfo[];
   saveEvaluation(sessionId: number, e: EvaluationRecord): number;
   evaluations(sessionId: number): EvaluationRow[];
+
+  /** Saves (replacing) the device's calibration for the operator. */
+  saveCalibration(c: Omit<SavedCalibration, 'savedAt'>): SavedCalibration;
+  /** The operator's calibration of the device, else the newest anyone saved for it. */
+  calibration(deviceKey: string, operator: string): SavedCalibration | undefined;
 }
 
 // Past this the WAL file is truncated after a checkpoint; without a limit a review reader that held
@@ -359,6 +366,15 @@ class Store implements AimDatabase {
 
   evaluations(sessionId: number): EvaluationRow[] {
     return queries.evaluations(this.#st, sessionId);
+  }
+
+  saveCalibration(c: Omit<SavedCalibration, 'savedAt'>): SavedCalibration {
+    this.#assertWritable();
+    return calibrations.saveCalibration(this.#st, c);
+  }
+
+  calibration(deviceKey: string, operator: string): SavedCalibration | undefined {
+    return calibrations.calibration(this.#st, deviceKey, operator);
   }
 
   #assertWritable(): void {

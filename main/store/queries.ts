@@ -104,7 +104,7 @@ export function takeovers(st: Statements, sessionId: number): TakeoverRow[] {
     .get(
       `SELECT id, episode, start_step AS startStep, end_step AS endStep, "trigger", handback,
        request_step AS requestStep, reaction_ms AS reactionMs, q_at_request AS qAtRequest,
-       threshold_at_request AS thresholdAtRequest, region
+       threshold_at_request AS thresholdAtRequest, region, duration_ms AS durationMs
        FROM takeovers WHERE session_id = ? ORDER BY start_step, id`,
     )
     .all(sessionId) as (TakeoverRow & { trigger: string; handback: string })[];
@@ -172,7 +172,7 @@ export function inputSamples(
 ): InputSampleRow[] {
   const rows = st
     .get(
-      `SELECT t, device, axes, buttons, steer, throttle, brake
+      `SELECT t, device, profile, axes, buttons, steer, throttle, brake
        FROM input_samples WHERE session_id = ? AND t BETWEEN ? AND ? ORDER BY t, id`,
     )
     .all(sessionId, fromT, toT) as (Omit<InputSampleRow, 'axes' | 'buttons'> & {
@@ -296,7 +296,7 @@ function withSession<T>(sessionId: number, write: () => T): T {
   }
 }
 
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
+export function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
   try {
     return schema.parse(JSON.parse(text));
   } catch (error) {

@@ -221,6 +221,7 @@ describe('round trips', () => {
         qAtRequest: 0.75,
         thresholdAtRequest: 0.5,
         region: 'C',
+        durationMs: 612.25,
       },
       {
         episode: 1,
@@ -233,6 +234,7 @@ describe('round trips', () => {
         qAtRequest: null,
         thresholdAtRequest: null,
         region: '',
+        durationMs: null,
       },
     ];
     const episodes: EpisodeRecord[] = [
@@ -267,13 +269,23 @@ describe('round trips', () => {
       {
         t: 1000.125,
         device: 'Logitech G920 (046d:c262)',
+        profile: 'logitech-g920',
         axes: [0.1, -1, 1, 0.3333333333333333],
         buttons: [0, 1, 0.5],
         steer: 0.1,
         throttle: 0.75,
         brake: 0,
       },
-      { t: 1004.125, device: 'keyboard', axes: [], buttons: [], steer: -1, throttle: 0, brake: 1 },
+      {
+        t: 1004.125,
+        device: 'keyboard',
+        profile: '',
+        axes: [],
+        buttons: [],
+        steer: -1,
+        throttle: 0,
+        brake: 1,
+      },
     ];
     recorder.scene({ episode: 0, seed: 100, scene: roadScene });
     recorder.scene({ episode: 1, seed: 101, scene: gridScene });

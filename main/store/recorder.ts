@@ -122,8 +122,19 @@ const TAKEOVER_COLUMNS = [
   'q_at_request',
   'threshold_at_request',
   'region',
+  'duration_ms',
 ];
-const INPUT_SAMPLE_COLUMNS = ['session_id', 't', 'device', 'axes', 'buttons', 'steer', 'throttle', 'brake'];
+const INPUT_SAMPLE_COLUMNS = [
+  'session_id',
+  't',
+  'device',
+  'profile',
+  'axes',
+  'buttons',
+  'steer',
+  'throttle',
+  'brake',
+];
 
 /** Column names are quoted because two of them ("return", "trigger") are SQL keywords. */
 export function insertSql(table: string, columns: readonly string[]): string {
@@ -360,6 +371,7 @@ function takeoverParams(sessionId: number, r: TakeoverRecord): Params {
     q_at_request: optNum(r.qAtRequest, `${at}: qAtRequest`),
     threshold_at_request: optNum(r.thresholdAtRequest, `${at}: thresholdAtRequest`),
     region: String(r.region),
+    duration_ms: optNum(r.durationMs ?? null, `${at}: durationMs`),
   };
 }
 
@@ -369,6 +381,7 @@ function inputSampleParams(sessionId: number, s: InputSampleRecord): Params {
     session_id: sessionId,
     t: num(s.t, 'input sample t'),
     device: String(s.device),
+    profile: String(s.profile ?? ''),
     axes: float64BytesOf(s.axes),
     buttons: float64BytesOf(s.buttons),
     steer: num(s.steer, `${at}: steer`),

@@ -98,9 +98,11 @@ export interface EpisodeRecord {
 export type TakeoverRecord = Omit<ReviewTakeover, 'id'>;
 
 export interface InputSampleRecord {
-  /** Sampler clock milliseconds. */
+  /** Milliseconds on the session's clock (steps' wallMs), translated from the sampler's clock. */
   t: number;
   device: string;
+  /** The device profile the sample was mapped with ('' when unknown). */
+  profile?: string;
   axes: ArrayLike<number>;
   buttons: ArrayLike<number>;
   steer: number;
@@ -119,6 +121,7 @@ export interface StepRow extends StepRecord {
 
 export interface TakeoverRow extends TakeoverRecord {
   id: number;
+  durationMs: number | null;
 }
 
 /** Where an episode's recorded steps lie, so long reads (export, review) can go in chunks. */
@@ -132,6 +135,7 @@ export interface EpisodeSpan {
 
 /** A device sample as read back: axes and buttons as stored, float64. */
 export interface InputSampleRow extends InputSampleRecord {
+  profile: string;
   axes: Float64Array;
   buttons: Float64Array;
 }

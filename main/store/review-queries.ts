@@ -83,7 +83,7 @@ export function takeover(st: Statements, sessionId: number, id: number): Takeove
     .get(
       `SELECT id, episode, start_step AS startStep, end_step AS endStep, "trigger", handback,
        request_step AS requestStep, reaction_ms AS reactionMs, q_at_request AS qAtRequest,
-       threshold_at_request AS thresholdAtRequest, region
+       threshold_at_request AS thresholdAtRequest, region, duration_ms AS durationMs
        FROM takeovers WHERE session_id = ? AND id = ?`,
     )
     .get(sessionId, id) as (TakeoverRow & { trigger: string; handback: string }) | undefined;

@@ -8,7 +8,7 @@
 export const APPLICATION_ID = 0x41494d57;
 
 /** The newest schema this build reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Migration {
   version: number;
@@ -173,4 +173,22 @@ CREATE TABLE evaluations (
 CREATE INDEX evaluations_by_session ON evaluations (session_id, step);
 `;
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: v1 }];
+// v2 (teleoperation, issue 7): calibrations per device and operator; the profile a raw sample was
+// mapped with; how long a takeover lasted in wall-clock time (reaction_ms was already there).
+const v2 = `
+CREATE TABLE calibrations (
+  device_key  TEXT NOT NULL,
+  operator    TEXT NOT NULL,
+  record_json TEXT NOT NULL,
+  saved_at    TEXT NOT NULL,
+  PRIMARY KEY (device_key, operator)
+) STRICT;
+
+ALTER TABLE input_samples ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+ALTER TABLE takeovers ADD COLUMN duration_ms REAL;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: v1 },
+  { version: 2, sql: v2 },
+];

@@ -39,6 +39,10 @@ export interface AimTestHook {
   bannerShown(): Record<string, number>;
   /** Frame intervals and per-view draw times since the given performance.now(). */
   perf(since: number): PerfSnapshot;
+  /** Wheel or gamepad samples sent to the core since the page loaded. */
+  inputSent(): number;
+  /** Help requests alerted (border flash and beep) since the page loaded. */
+  helpAlerts(): number;
 }
 
 /** Filled in by the views that own the data; defaults answer "nothing yet". */
@@ -55,6 +59,8 @@ export const probes = {
   glRenderer: (): string | null => null,
   chaseScale: () => 1,
   chaseThread: (): 'worker' | 'page' | null => null,
+  inputSent: () => 0,
+  helpAlerts: () => 0,
 };
 
 /** Counts of what the banner has shown; the banner adds to it. */
@@ -79,6 +85,8 @@ export function installTestHook(store: LiveStore): void {
     chaseThread: () => probes.chaseThread(),
     bannerShown: () => ({ ...bannerCounts }),
     perf: (since: number) => perfSince(since),
+    inputSent: () => probes.inputSent(),
+    helpAlerts: () => probes.helpAlerts(),
   });
   Object.defineProperty(window, '__aimTest', { value: hook, writable: false, configurable: false });
 }

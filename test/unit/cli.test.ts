@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../../main/store/schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'bin', 'aim.mjs');
@@ -123,9 +124,9 @@ test('a database from a newer schema is refused by the CLI and left byte-for-byt
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = DELETE');
   sqlite
-    .prepare('insert into schema_migrations (version, applied_at) values (2, ?)')
-    .run(new Date().toISOString());
-  sqlite.pragma('user_version = 2');
+    .prepare('insert into schema_migrations (version, applied_at) values (?, ?)')
+    .run(SCHEMA_VERSION + 1, new Date().toISOString());
+  sqlite.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   sqlite.close();
   const hash = createHash('sha256').update(readFileSync(file)).digest('hex');
   const mtime = statSync(file).mtimeMs;

@@ -397,7 +397,13 @@ test('new-session form: fields follow the contract schema, defaults come from it
   assert.deepEqual(values('backend'), [...BACKENDS]);
   assert.deepEqual(values('preset'), [...PRESETS]);
   assert.deepEqual(values('method'), [...METHODS]);
-  assert.deepEqual(values('expert'), ['scripted']);
+  assert.deepEqual(values('expert'), ['scripted', 'person']);
+  // A person's own fields show only with that kind.
+  assert.deepEqual(
+    byKey.get('expert.handback')?.options?.map((o) => o.value),
+    ['agreement', 'release', 'both'],
+  );
+  assert.deepEqual(byKey.get('expert.gating')?.when, { key: 'expert', value: 'person' });
   // The test ids the end-to-end tests and the README screenshot script use.
   for (const id of [
     'env-select',

@@ -1,13 +1,18 @@
 // The workstation's layout and its wiring to the core. React state holds only what changes rarely
 // (session status, app info, the message line, preferences); frames go straight into the LiveStore
 // and the MetricsStore, and the views draw from those on their animation frames.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { AppInfo, CoreClient, SessionStatus } from '../../../main/contract/api.ts';
+import type { ForceFeedbackEvent } from '../../../main/contract/devices.ts';
 import { IDLE_STATUS } from '../../../main/contract/status.ts';
 import type { LiveStore } from '../state/live-store.ts';
 import { MetricsStore } from '../state/metrics-store.ts';
 import { loadPref, parseNumberIn, parseOneOf, savePref, THEMES, type ThemeName } from '../state/prefs.ts';
 import { KeyboardTakeover, isEditableTarget } from '../input/keyboard.ts';
+import { WheelLink } from '../input/wheel-link.ts';
+import { CalibrationDialog } from '../views/CalibrationDialog.tsx';
+import { DeviceStatus } from '../views/DeviceStatus.tsx';
+import { alertForHelp } from '../views/help-alert.ts';
 import { probes } from '../test-hook.ts';
 import { recordDraw } from '../perf.ts';
 import { ChaseView } from '../views/chase/ChaseView.tsx';
@@ -47,6 +52,9 @@ function parseForm(raw: unknown): FormValues | undefined {
   return out;
 }
 
+/** Help alerts shown since the page loaded (for the test hook). */
+let helpAlerts = 0;
+
 export function App({ client, store }: AppProps) {
   const [status, setStatus] = useState<SessionStatus>(IDLE_STATUS);
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -75,6 +83,22 @@ export function App({ client, store }: AppProps) {
     return defaults;
   });
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [calibrating, setCalibrating] = useState(false);
+  const [ff, setFf] = useState<ForceFeedbackEvent | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const operatorRef = useRef(form.operator ?? '');
+  operatorRef.current = form.operator ?? '';
+  const link = useMemo(
+    () =>
+      new WheelLink({
+        client,
+        getGamepads: () => (typeof navigator.getGamepads === 'function' ? navigator.getGamepads() : []),
+        operator: () => operatorRef.current,
+        userAgent: navigator.userAgent,
+      }),
+    [client],
+  );
+  const device = useSyncExternalStore(link.subscribe, link.getState);
   const [helpOpen, setHelpOpen] = useState(false);
   const [layoutEpoch, setLayoutEpoch] = useState(0);
 
@@ -134,7 +158,9 @@ export function App({ client, store }: AppProps) {
         setConnected(false);
         showError(reason);
       }),
+      client.on('ff', setFf),
     ];
+    client.call('ff.status', {}).then(setFf, () => undefined);
     client.call('app.info', {}).then(setInfo, (error: Error) => showError(error.message));
     client.call('session.current', {}).then(
       ({ status: current, scene }) => {
@@ -145,6 +171,31 @@ export function App({ client, store }: AppProps) {
     );
     return () => offs.forEach((off) => off());
   }, [client, store, metrics, applyStatus, showError, showInfo]);
+
+  useEffect(() => {
+    link.start();
+    probes.inputSent = () => link.sent;
+    return () => link.stop();
+  }, [link]);
+
+  // A help request: the border flashes and a beep sounds (the banner says it in words).
+  useEffect(() => {
+    let lastSeq = -1;
+    let clear = () => {};
+    const off = store.subscribeFrames(() => {
+      const latest = store.latest?.frame;
+      if (!latest || !latest.helpRequested || latest.seq === lastSeq || !rootRef.current) return;
+      lastSeq = latest.seq;
+      clear();
+      clear = alertForHelp(rootRef.current);
+      helpAlerts++;
+    });
+    probes.helpAlerts = () => helpAlerts;
+    return () => {
+      off();
+      clear();
+    };
+  }, [store]);
 
   useEffect(() => {
     const keyboard = new KeyboardTakeover();
@@ -217,7 +268,7 @@ export function App({ client, store }: AppProps) {
     resetLayout: () => setLayoutEpoch((e) => e + 1),
     help: () => setHelpOpen((h) => !h),
   };
-  const modalOpen = dialogOpen || helpOpen;
+  const modalOpen = dialogOpen || helpOpen || calibrating;
   const modalRef = useRef(modalOpen);
   modalRef.current = modalOpen;
   const helpRef = useRef(helpOpen);
@@ -238,13 +289,18 @@ export function App({ client, store }: AppProps) {
   }, []);
 
   return (
-    <div className="app">
+    <div className="app" ref={rootRef}>
       <header className="topbar">
         <div className="brand">
           <span className="brand-name">AIM Workstation</span>
           <span className="muted">{info ? `v${info.version} · ${info.host}` : ''}</span>
         </div>
-        <ModeBanner store={store} status={status.status} connected={connected} engaged={engaged} />
+        <ModeBanner
+          store={store}
+          status={status.status}
+          connected={connected}
+          engaged={engaged || status.config?.expert.kind === 'person'}
+        />
         <div className="session-label">
           <span>
             Session <span data-testid="session-id">{status.sessionId ?? '—'}</span>
@@ -320,6 +376,7 @@ export function App({ client, store }: AppProps) {
       </main>
       <footer className="statusline">
         <MessageLine message={message} onDismiss={() => setMessage(null)} />
+        <DeviceStatus device={device} ff={ff} onCalibrate={() => setCalibrating(true)} />
         <span className={`keys-hint ${engaged ? 'engaged' : ''}`} data-testid="takeover-hint">
           {engaged
             ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back'
@@ -338,6 +395,14 @@ export function App({ client, store }: AppProps) {
         onError={showError}
       />
       <HelpOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <CalibrationDialog
+        open={calibrating}
+        onClose={() => setCalibrating(false)}
+        link={link}
+        client={client}
+        operator={form.operator ?? ''}
+        onMessage={(text, error) => (error ? showError(text) : showInfo(text))}
+      />
     </div>
   );
 }
