@@ -104,7 +104,8 @@ test(
       false,
       'the dialog closes on start',
     );
-    await page.waitForSelector('[data-testid="mode-banner"][data-mode="warmup"]');
+    // The first frame waits for the learner's thread to start TF.js: slow on a loaded machine.
+    await waitForMode(page, ['warmup'], 120_000);
     assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /WARM-UP/);
     await waitForMode(page, ['robot']);
     assert.match((await page.getByTestId('mode-banner').textContent()) ?? '', /ROBOT/);
