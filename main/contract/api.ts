@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sessionConfigSchema, type BackendName, type SessionConfig } from './session-config.ts';
 import type { Scene } from './scene.ts';
+import { exportCommandSchemas, type ExportResponses } from './export.ts';
 import { reviewCommandSchemas, type ReviewResponses } from './review.ts';
 import {
   calibrationKeySchema,
@@ -32,6 +33,7 @@ export const commandSchemas = {
   'calibration.get': calibrationKeySchema,
   'calibration.save': calibrationSaveSchema,
   'ff.status': empty,
+  ...exportCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -77,7 +79,7 @@ export interface SessionListRow {
   successRate: number | null;
 }
 
-export interface CommandResponses extends ReviewResponses {
+export interface CommandResponses extends ReviewResponses, ExportResponses {
   'app.info': AppInfo;
   'session.start': { sessionId: number };
   'session.pause': SessionStatus;

@@ -135,6 +135,8 @@ export const sessionConfigSchema = z
       .min(0)
       .max(2 ** 31 - 1)
       .default(1000),
+    /** An exported policy folder (aim export policy) the novice starts as, instead of fresh weights. */
+    initialPolicy: z.string().min(1).max(4096).optional(),
   })
   .strict()
   .refine((config) => !(config.pace === 'realtime' && config.learnerMode === 'lockstep'), {

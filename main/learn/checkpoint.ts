@@ -106,3 +106,14 @@ export function loadWeightsInto(model: tf.LayersModel, packed: PackedModel, what
 function describe(shapes: readonly (readonly number[])[]): string {
   return shapes.map((shape) => `[${shape.join(',')}]`).join(' ');
 }
+
+/** A model built from the artifacts' own topology, so any architecture TF.js layers describe loads. */
+export function modelFromArtifacts(packed: PackedModel): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: packed.modelTopology,
+      weightSpecs: packed.weightSpecs,
+      weightData: packed.weightData,
+    }),
+  );
+}

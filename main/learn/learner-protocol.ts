@@ -48,6 +48,8 @@ export interface WorkerSetup {
   recomputeThreshold: boolean;
   evaluation: { env: EnvId; seeds: SeedRange };
   restore: LearnerRestore | null;
+  /** A new session's novice starts as this policy (an imported export) instead of fresh weights. */
+  initialActor?: PackedModel | null;
 }
 
 export type ToWorker =

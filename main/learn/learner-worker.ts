@@ -49,6 +49,7 @@ async function start(config: WorkerSetup): Promise<void> {
   setup = config;
   learner = new AimLearner(config.learner);
   const { restore } = config;
+  if (config.initialActor) loadWeightsInto(learner.actor, config.initialActor, 'the imported policy');
   if (restore) {
     loadWeightsInto(learner.actor, restore.weights.actor, 'the checkpoint’s actor');
     loadWeightsInto(learner.proxyQ, restore.weights.proxyQ, 'the checkpoint’s proxy Q');

@@ -6,13 +6,16 @@ import type { BackendName, ResolvedSessionConfig, SessionConfig } from '../contr
 import type { AimLearnerState } from '../learn/aim.ts';
 import { AsyncLearner } from '../learn/async-learner.ts';
 import { selectBackend } from '../learn/backend.ts';
-import { CHECKPOINT_FORMAT, encodeModel } from '../learn/checkpoint.ts';
+import { CHECKPOINT_FORMAT, checkShapes, encodeModel, type PackedModel } from '../learn/checkpoint.ts';
 import type { PolicyEvalResult } from '../learn/evaluate.ts';
 import type { LearnerRestore, LearnerWeights, StepStamp } from '../learn/learner-protocol.ts';
+import { mlpWeightShapes } from '../learn/networks.ts';
 import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import type { AimDatabase } from '../store/database.ts';
 import type { EvaluationRecord, SessionEnd } from '../store/records.ts';
+import { envDims } from './checkpoints.ts';
 import { createEnvSetup } from './environments.ts';
+import { loadPolicyFor } from './policy-import.ts';
 import { planResume, type ResumeChanges } from './resume.ts';
 import { SessionRunner, type DecisionHaptics, type ResumePoint } from './runner.ts';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -33,7 +36,7 @@ export interface PrepareOptions {
   haptics?: (decision: DecisionHaptics) => void;
 }
 
-/** A new session. */
+/** A new session; its novice starts as config.initialPolicy when one is given. */
 export async function prepareSession(
   db: AimDatabase,
   input: SessionConfig,
@@ -42,8 +45,11 @@ export async function prepareSession(
   options: PrepareOptions = {},
 ): Promise<PreparedSession> {
   const config = resolveSessionConfig(input);
+  // Checked before anything starts, so a bad folder is one clear error and no session row.
+  const initialActor =
+    config.initialPolicy === undefined ? null : importedActor(config, config.initialPolicy);
   const backend = await selectBackend(config.backend);
-  const learner = await startLearner(config, backend, null);
+  const learner = await startLearner(config, backend, null, initialActor);
   const sessionId = await orClose(learner, () =>
     db.createSession({ config, backend, appVersion: APP_VERSION, host, pid: process.pid }),
   );
@@ -79,10 +85,24 @@ async function orClose<T>(learner: AsyncLearner, action: () => T): Promise<T> {
   }
 }
 
+/** An exported policy, checked against the environment and the actor this session trains. */
+function importedActor(config: ResolvedSessionConfig, folder: string): PackedModel {
+  const policy = loadPolicyFor(folder, config.env);
+  const { obsDim, actionDim } = envDims(createEnvSetup(config.env, config.seed));
+  const { actorHidden } = aimLearnerConfig(config, obsDim, actionDim);
+  checkShapes(
+    mlpWeightShapes([obsDim, ...actorHidden, actionDim]),
+    policy.model,
+    `the policy in ${policy.folder}`,
+  );
+  return policy.model;
+}
+
 function startLearner(
   config: ResolvedSessionConfig,
   backend: BackendName,
   restore: LearnerRestore | null,
+  initialActor: PackedModel | null = null,
 ): Promise<AsyncLearner> {
   const { env } = createEnvSetup(config.env, config.seed);
   const box = env.spec.actionSpace;
@@ -99,6 +119,7 @@ function startLearner(
     recomputeThreshold: config.aim.thresholdRecompute === 'everyTrainStep',
     evaluation: { env: config.env, seeds: { start: config.evalSeedStart, count: config.evalEpisodes } },
     restore,
+    initialActor,
   });
 }
 

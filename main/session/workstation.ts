@@ -15,6 +15,9 @@ import { IDLE_STATUS } from '../contract/status.ts';
 import type { SessionConfig } from '../contract/session-config.ts';
 import { activeBackend } from '../learn/backend.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
+import { exportDataset } from '../store/export/index.ts';
+import { exportPolicy } from './policy-export.ts';
+import { loadPolicyFor, policyInfo } from './policy-import.ts';
 import { APP_VERSION, prepareSession, type PreparedSession } from './prepare.ts';
 import { ReviewService } from './review.ts';
 import { WheelHaptics } from './force-feedback.ts';
@@ -88,6 +91,9 @@ export class Workstation implements CoreHandler {
       return result;
     },
     'ff.status': () => this.wheel().status,
+    'export.policy': (request) => exportPolicy(this.db, request),
+    'export.dataset': (request) => exportDataset(this.db, request),
+    'policy.inspect': ({ folder }) => policyInfo(loadPolicyFor(folder)),
   };
 
   private constructor(db: AimDatabase, host: HostKind) {

@@ -1,4 +1,5 @@
 // Shared by the store's tests: temporary folders, file fingerprints, and sample records.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,31 @@ export function fingerprint(file: string): { sha256: string; mtimeMs: number; si
   const stat = fs.statSync(file);
   const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
   return { sha256, mtimeMs: stat.mtimeMs, size: stat.size };
+}
+
+/**
+ * Runs a Node module (its source in `script`) with `mountPoint` a tmpfs of `size` ('128k'), so a
+ * disk really fills up. The mount lives in a mount namespace of its own (user namespaces: no root
+ * needed where they are allowed). Returns the last line the module printed, as JSON, or why a small
+ * tmpfs cannot be mounted here.
+ */
+export function runOnTinyDisk(
+  mountPoint: string,
+  size: string,
+  script: string,
+): { skip: string } | { outcome: Record<string, unknown>; stderr: string } {
+  const mount = `mount -t tmpfs -o size=${size} tmpfs '${mountPoint}'`;
+  const probe = spawnSync('unshare', ['-rm', 'sh', '-c', mount], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    return { skip: `cannot mount a small tmpfs here (${(probe.stderr || String(probe.error)).trim()})` };
+  const file = path.join(path.dirname(mountPoint), `fill-${path.basename(mountPoint)}.mjs`);
+  fs.writeFileSync(file, script);
+  const run = spawnSync('unshare', ['-rm', 'sh', '-c', `${mount} && '${process.execPath}' '${file}'`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`the script on the tiny disk failed: ${run.stderr}`);
+  return { outcome: JSON.parse(run.stdout.trim().split('\n').pop() as string), stderr: run.stderr };
 }
 
 export function listing(dir: string): string[] {

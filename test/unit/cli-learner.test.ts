@@ -144,12 +144,36 @@ test('train then resume, eval the session and the expert, and report it as JSON 
   for (const [args, message] of [
     [['eval', '--policy', '1', '--stochastic', '--db', db], /--stochastic applies to --policy expert/],
     [['eval', '--policy', 'expert', '--seeds', '9-3'], /--seeds needs a range A-B/],
-    [['eval', '--policy', 'me'], /--policy must be a session id or expert/],
+    [['eval', '--policy', 'me'], /The policy folder .*me does not exist/],
   ] as const) {
     const result = aim(...args);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, message);
   }
+
+  // Export → import → evaluate: the policy folder drives as the session's own checkpoint does, and
+  // on the session's evaluation seeds it scores what the session's last evaluation recorded.
+  const folder = path.join(dir, 'policy');
+  const exported = aim('export', 'policy', '--session', '1', '--out', folder, '--db', db, '--json');
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal((lastJson(exported.stdout).checkpoint as { step: number }).step, 80);
+  const imported = lastJson(aim('eval', '--policy', folder, '--seeds', '0-1', '--json').stdout);
+  assert.deepEqual([imported.policy, imported.env, imported.session], ['exported', 'toy', 1]);
+  assert.deepEqual(imported.outcomes, novice.outcomes);
+  const sessionEval = new Database(db, { readonly: true });
+  const last = sessionEval
+    .prepare(
+      'select success_rate s, episodes n from evaluations where session_id = 1 order by id desc limit 1',
+    )
+    .get() as { s: number; n: number };
+  sessionEval.close();
+  const onSessionSeeds = lastJson(
+    aim('eval', '--policy', folder, '--seeds', `1000-${999 + last.n}`, '--json').stdout,
+  );
+  assert.equal(onSessionSeeds.successRate, last.s);
+  const refused = aim('export', 'policy', '--session', '1', '--out', folder, '--db', db);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stderr.trim(), `aim export: ${folder} already exists; pass --force to replace it`);
 
   const out = path.join(dir, 'report');
   const report = aim('report', '--session', '1', '--db', db, '--out', out, '--name', 'toy');

@@ -421,6 +421,15 @@ test('new-session form: fields follow the contract schema, defaults come from it
   assert.equal(byKey.get('warmup')?.integer, true);
   assert.equal(byKey.get('env')?.advanced, false);
   assert.equal(byKey.get('steps')?.advanced, true);
+  // A new session can start from an exported policy folder (aim export policy); blank starts fresh.
+  assert.deepEqual(
+    [
+      byKey.get('initialPolicy')?.control,
+      byKey.get('initialPolicy')?.advanced,
+      byKey.get('initialPolicy')?.optional,
+    ],
+    ['text', true, true],
+  );
 
   const defaults = defaultFormValues(fields);
   assert.equal(defaults.warmup, '200');

@@ -9,6 +9,7 @@
 //             p50/p99 over many random seeks                                       target ≤ 16 ms
 //   inspect   one takeover's steps and raw input samples (the takeover inspector)
 //   export    the whole session and its takeovers only as HDF5 (export dataset), and a backup
+//   policy    a full-size actor checkpoint exported as a policy folder (export policy)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,11 +24,12 @@ import { backupDatabase, exportDataset } from '../../store/export/index.ts';
 import { APP_VERSION } from '../../store/export/env-args.ts';
 import type { InputSampleRecord } from '../../store/records.ts';
 import { parseFlags, type CommandSpec } from '../args.ts';
+import { measurePolicyExport } from './bench-policy-export.ts';
 
 export const benchReviewCommand = {
   name: 'bench review',
   summary:
-    'review data path on a synthetic one-hour session: open + first frame, seek, dataset export, DB size',
+    'review data path on a synthetic one-hour session: open + first frame, seek, dataset and policy export, DB size',
   usage: 'aim bench review [--steps N] [--seeks N] [--keep DIR] [--json]',
   flags: {
     steps: {
@@ -350,6 +352,7 @@ export async function runBenchReview(argv: string[]): Promise<number> {
     const exportTakeovers = await exportOne(true);
     db.close();
     const backup = await backupDatabase(file, path.join(dir, 'backup.db'), { force: true });
+    const exportPolicy = await measurePolicyExport(file, id, dir);
 
     const report = {
       bench: 'review',
@@ -384,6 +387,7 @@ export async function runBenchReview(argv: string[]): Promise<number> {
       },
       exportTakeovers,
       backup: { seconds: round(backup.seconds), bytes: backup.bytes },
+      exportPolicy,
     };
     if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else {
@@ -397,6 +401,7 @@ export async function runBenchReview(argv: string[]): Promise<number> {
           `takeover inspector data: p50 ${report.takeoverInspect.p50Ms} ms, p99 ${report.takeoverInspect.p99Ms} ms`,
           `export dataset: ${exportFull.seconds} s, ${mb(exportFull.bytes)}, ${exportFull.demos} demos; takeovers only ${exportTakeovers.seconds} s, ${mb(exportTakeovers.bytes)}; peak RSS ${report.exportDataset.peakRssMB} MB`,
           `backup: ${report.backup.seconds} s, ${mb(backup.bytes)}`,
+          `export policy: ${exportPolicy.seconds} s, ${mb(exportPolicy.bytes)} in ${exportPolicy.files} files (${exportPolicy.parameters} parameters)`,
           ...(flags.keep ? [`kept in ${dir}`] : []),
         ].join('\n') + '\n',
       );

@@ -51,14 +51,20 @@ export async function writeAtomically<T>(
     publish(temporary, file, options);
     return result;
   } catch (error) {
-    const removal = removePartial(temporary);
-    if (error instanceof ExportError && error.code === 'exists') throw error;
-    throw new ExportError(
-      'write-failed',
-      `Writing ${options.what} to ${file} failed (${reasonOf(error)}); ${removal}`,
-      { cause: error },
-    );
+    throw writeFailed(error, options.what, file, removePartial(temporary));
   }
+}
+
+/** What a failed write throws: its reason and what became of the partial output, in one sentence. */
+export function writeFailed(error: unknown, what: string, target: string, removal: string): ExportError {
+  if (error instanceof ExportError && error.code === 'exists') return error;
+  return new ExportError(
+    'write-failed',
+    `Writing ${what} to ${target} failed (${reasonOf(error)}); ${removal}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Moves the finished file into place; without force, never over a file that appeared meanwhile. */

@@ -10,7 +10,7 @@ import h5wasm from 'h5wasm/node';
 import { CONTROL_MODES, modeCode, type TakeoverTrigger } from '../../contract/modes.ts';
 import { DatabaseError, openDatabase, type AimDatabase } from '../database.ts';
 import type { StepRecord, StepRow, TakeoverRecord } from '../records.ts';
-import { listing, newSession, sampleStep, tempDir } from '../test-support.ts';
+import { listing, newSession, runOnTinyDisk, sampleStep, tempDir } from '../test-support.ts';
 import { exportDataset } from './dataset.ts';
 import { APP_VERSION } from './env-args.ts';
 import { ExportError } from './errors.ts';
@@ -412,30 +412,16 @@ describe('export dataset', () => {
     db.close();
   });
 
-  it('removes the partial file when the disk really fills up (a 128 KiB tmpfs)', async (t) => {
+  it('removes the partial file when the disk really fills up (a 128 KiB tmpfs)', (t) => {
     const dir = tempDir();
     const mountPoint = path.join(dir, 'tiny');
     fs.mkdirSync(mountPoint);
-    // A mount namespace of our own (user namespaces; no root needed where they are allowed).
-    const probe = spawnSync(
-      'unshare',
-      ['-rm', 'sh', '-c', `mount -t tmpfs -o size=128k tmpfs '${mountPoint}'`],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (probe.error || probe.status !== 0) {
-      t.skip(
-        `cannot mount a small tmpfs here (${(probe.stderr || String(probe.error)).trim()}); the seam test covers the clean-up`,
-      );
-      return;
-    }
     const { db, id, dir: dbDir } = recordedSession();
     db.close();
     const here = path.dirname(fileURLToPath(import.meta.url));
-    const script = path.join(dir, 'fill.mjs');
-    fs.writeFileSync(
-      script,
+    const run = runOnTinyDisk(
+      mountPoint,
+      '128k',
       `import fs from 'node:fs';
        import { openDatabase } from ${JSON.stringify(path.join(here, '..', 'database.ts'))};
        import { exportDataset } from ${JSON.stringify(path.join(here, 'dataset.ts'))};
@@ -447,19 +433,12 @@ describe('export dataset', () => {
          console.log(JSON.stringify({ code: error.code, message: error.message, left: fs.readdirSync(${JSON.stringify(mountPoint)}) }));
        }`,
     );
-    const run = spawnSync(
-      'unshare',
-      [
-        '-rm',
-        'sh',
-        '-c',
-        `mount -t tmpfs -o size=128k tmpfs '${mountPoint}' && '${process.execPath}' '${script}'`,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    assert.equal(run.status, 0, run.stderr);
-    const outcome = JSON.parse(run.stdout.trim().split('\n').pop() as string);
-    assert.equal(outcome.code, 'write-failed', run.stdout);
+    if ('skip' in run) {
+      t.skip(`${run.skip}; the seam test covers the clean-up`);
+      return;
+    }
+    const { outcome } = run;
+    assert.equal(outcome.code, 'write-failed', JSON.stringify(outcome));
     assert.equal(
       outcome.message,
       `Writing the dataset to ${path.join(mountPoint, 'out.hdf5')} failed (No space left on device); the partial file was removed`,

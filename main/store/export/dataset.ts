@@ -30,6 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { CONTROL_MODES, modeCode } from '../../contract/modes.ts';
+import type { DatasetExportSummary } from '../../contract/export.ts';
 import type { AimDatabase } from '../database.ts';
 import { DatabaseError } from '../errors.ts';
 import type { EpisodeRecord, SessionRow, StepRow } from '../records.ts';
@@ -66,19 +67,8 @@ export interface DatasetExportOptions {
   onProgress?(progress: { steps: number; totalSteps: number; demos: number }): void;
 }
 
-export interface DatasetExportResult {
-  file: string;
-  sessionId: number;
-  content: 'episodes' | 'takeovers';
-  demos: number;
-  samples: number;
-  interventions: number;
-  obsDim: number;
-  actionDim: number;
-  bytes: number;
-  /** The session was still being recorded: the file holds the steps recorded so far. */
-  sessionRunning: boolean;
-}
+/** What the export wrote; the contract's type, as the UI's export button gets it. */
+export type DatasetExportResult = DatasetExportSummary;
 
 /** What goes into one demo: a contiguous range of steps of one episode. */
 interface DemoPlan {

@@ -1,4 +1,4 @@
-// The error every export (datasets, database backups) throws for things a user can cause: a target
+// The error every export (datasets, policies, database backups) throws for things a user can cause: a target
 // that exists, a folder that does not, a session with nothing to export, a write that failed. Hosts
 // show `message` as is, so each is one sentence that names the file.
 
@@ -9,6 +9,8 @@ export type ExportErrorCode =
   | 'target'
   /** Nothing to export (no steps, no takeovers). */
   | 'empty'
+  /** No such checkpoint to export, or one that cannot be exported (no checkpoint yet, a foreign format). */
+  | 'checkpoint'
   /** Writing failed (disk full, I/O error, interrupted); the partial file was removed. */
   | 'write-failed';
 

@@ -54,6 +54,7 @@ const LABELS: Record<string, string> = {
   evalEvery: 'Evaluate every N expert steps (0 = never)',
   evalEpisodes: 'Evaluation episodes',
   evalSeedStart: 'First evaluation seed',
+  initialPolicy: 'Start from an exported policy (folder)',
   device: 'Device',
 };
 
