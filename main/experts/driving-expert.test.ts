@@ -33,7 +33,8 @@ test('act is deterministic; sample adds clipped Gaussian noise; logDensity is th
   const expert = createDrivingExpert(env);
   env.reset(0);
   expert.reset();
-  for (let k = 0; k < 30; k++) env.step(expert.act());
+  // Past the start, where the command is inside the action box and so equals the action.
+  for (let k = 0; k < 30 || Math.abs(expert.act()[1]) >= 1; k++) env.step(expert.act());
   const a = expert.act();
   assert.deepEqual(Array.from(expert.act()), Array.from(a));
   const s1 = expert.sample(new Rng(5));
@@ -57,6 +58,18 @@ test('act is deterministic; sample adds clipped Gaussian noise; logDensity is th
   }
   const sd = Math.sqrt(sq / n - (sum / n) ** 2);
   assert.ok(Math.abs(sd - sigma[0]) < 0.01, `steering noise sd ${sd}`);
+});
+
+test('logDensity is centred on the unclipped command: standing still is unlikely under the expert', () => {
+  const env = createToyEnv() as DrivingEnv;
+  const expert = createDrivingExpert(env);
+  env.reset(0);
+  expert.reset();
+  // At rest the controller asks for more than full throttle; the applied action is clipped to 1.
+  assert.equal(expert.act()[1], 1);
+  // PVP's fake human steps in below density 1 − 0.95 (§5.1): a novice that does not accelerate.
+  assert.ok(Math.exp(expert.logDensity([expert.act()[0], 0])) < 0.05);
+  assert.ok(expert.logDensity([expert.act()[0], 1]) < expert.logDensity([expert.act()[0], 2]));
 });
 
 test('evaluateExpert reports rates over a seed range', () => {

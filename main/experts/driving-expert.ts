@@ -11,6 +11,7 @@ import type { Env } from '../sim/env.ts';
 import type { Rng } from '../sim/random.ts';
 import { DrivingEnv } from '../sim/driving/driving-env.ts';
 import { wrapAngle } from '../sim/driving/geometry.ts';
+import { LIDAR_RANGE } from '../sim/driving/lidar.ts';
 import type { Lane, LocalCoord } from '../sim/driving/lane.ts';
 import type { Road } from '../sim/driving/road-network.ts';
 import { BRAKE_DECEL, RESISTANCE } from '../sim/driving/vehicle.ts';
@@ -49,7 +50,12 @@ interface RouteObstacle {
   at: number;
 }
 
-const SEE_AHEAD = 120;
+/**
+ * How far the expert looks for obstacles: the lidar's range. Its labels then depend only on what the
+ * novice's observation can show (MetaDrive's PPO expert acts on that same observation); reacting to
+ * a cone 100 m ahead would teach the novice lane changes it has no input to explain.
+ */
+const SEE_AHEAD = LIDAR_RANGE;
 /** Pure-pursuit lookahead: LD0 + LD_GAIN·v metres, at least LD_MIN. */
 const LD0 = 2;
 const LD_GAIN = 0.3;
@@ -83,7 +89,16 @@ export class DrivingExpert implements Expert {
   }
 
   act(): Float64Array {
-    // Decide once per environment state, so act/sample/logDensity agree within a step.
+    const command = this.command();
+    return command.map((v) => Math.max(-1, Math.min(1, v)));
+  }
+
+  /**
+   * The steering and throttle the controller asks for before they are clipped to the action box —
+   * the counterpart of a Gaussian policy's mean, which is unbounded too (the environment clips).
+   * Decided once per environment state, so act/sample/logDensity agree within a step.
+   */
+  private command(): Float64Array {
     const env = this.env;
     const key = `${env.seed}:${env.episodeLength}:${env.egoCar.x}:${env.egoCar.y}`;
     if (key !== this.cacheKey) {
@@ -93,6 +108,7 @@ export class DrivingExpert implements Expert {
     return Float64Array.from(this.cached);
   }
 
+  /** Noise around the clipped action, so labels are as noisy at full throttle as anywhere else. */
   sample(rng: Rng): Float64Array {
     const mean = this.act();
     const out = new Float64Array(2);
@@ -101,9 +117,14 @@ export class DrivingExpert implements Expert {
     return out;
   }
 
-  /** Log-density of an action under the expert's Gaussian N(act(), diag σ²) (before clipping). */
+  /**
+   * Log-density of an action under the expert's Gaussian N(command, diag σ²), before clipping, as
+   * PVP evaluates its PPO expert (aim-algorithm.md §11.4). The mean is the unclipped command: at a
+   * standstill the controller wants far more than full throttle, so a novice that does not move is
+   * unlikely under the expert (with the clipped mean, throttle 0 would be within 2.2 σ of it).
+   */
   logDensity(action: ArrayLike<number>): number {
-    const mean = this.act();
+    const mean = this.command();
     let sum = 0;
     for (let i = 0; i < 2; i++) {
       const z = (action[i] - mean[i]) / this.options.sigma[i];
@@ -168,7 +189,7 @@ export class DrivingExpert implements Expert {
     const dist = Math.max(1, Math.hypot(dx, dy));
     const kappa = (2 * Math.sin(alpha)) / dist;
     const delta = Math.atan(kappa * ego.wheelbase);
-    const steer = Math.max(-1, Math.min(1, delta / ((ego.type.maxSteerDeg * Math.PI) / 180)));
+    const steer = delta / ((ego.type.maxSteerDeg * Math.PI) / 180);
 
     // Speed: cruise, bends ahead, obstacles on the planned path.
     const o = this.options;
@@ -229,7 +250,6 @@ export class DrivingExpert implements Expert {
     let throttle: number;
     if (acc >= 0) throttle = (acc + RESISTANCE) / ego.engineAccel;
     else throttle = v > 0.05 ? Math.min(0, (acc + RESISTANCE) / BRAKE_DECEL) : 0;
-    throttle = Math.max(-1, Math.min(1, throttle));
     return Float64Array.of(steer, throttle);
   }
 
