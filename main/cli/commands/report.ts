@@ -83,6 +83,39 @@ export function takeoverWindows(takeovers: readonly TakeoverRow[], steps: number
   return windows;
 }
 
+/** Block types of plain road: the start block and straight blocks. Everything else is a manoeuvre. */
+const STRAIGHT_TYPES = new Set(['start', 'straight']);
+
+/**
+ * Help requests per block type, window by window, as a plain-text table with the share that fell
+ * on straight road (the toy case study: requests should shrink and move off the straight).
+ */
+export function takeoverTable(windows: readonly Window[]): string {
+  const types = [...new Set(windows.flatMap((w) => Object.keys(w.helpRequests)))].sort(
+    (a, b) => Number(STRAIGHT_TYPES.has(b)) - Number(STRAIGHT_TYPES.has(a)) || a.localeCompare(b),
+  );
+  const header = ['steps', ...types, 'total', 'on straight'];
+  const rows = windows.map((w) => {
+    const counts = types.map((t) => w.helpRequests[t] ?? 0);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const straight = types.reduce((n, t, i) => n + (STRAIGHT_TYPES.has(t) ? counts[i] : 0), 0);
+    return [
+      `${w.fromStep}–${w.toStep + 1}`,
+      ...counts.map(String),
+      String(total),
+      total > 0 ? `${Math.round((100 * straight) / total)}%` : '–',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  return [
+    'help requests (robot-triggered takeovers) by block type',
+    line(header),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
+
 function bestWithin(evaluations: readonly EvaluationRow[], expertBudget: number, stepBudget: number) {
   const within = evaluations.filter((e) => e.expertSteps <= expertBudget && e.step <= stepBudget);
   const best = within.reduce<EvaluationRow | null>(
@@ -167,6 +200,7 @@ export function runReport(argv: string[]): Promise<number> {
         ],
       }),
     );
+    process.stdout.write(takeoverTable(summary.takeoversByBlock));
     process.stdout.write(`wrote ${path.join(out, `${name}.json`)} and ${name}-success.svg\n`);
     return Promise.resolve(0);
   } finally {

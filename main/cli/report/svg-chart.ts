@@ -1,5 +1,6 @@
-// A small line-chart writer for result curves: axes with round ticks, one polyline (and dots) per
-// series, an optional dashed reference line and a legend. Plain SVG text, no dependencies.
+// A small line-chart writer for result curves: axes with round ticks and labels, one polyline (and
+// dots) per series, an optional shaded band around a series (a spread over seeds, say), dashed
+// reference lines and a legend. Plain SVG text, no dependencies.
 
 export interface Series {
   name: string;
@@ -7,6 +8,8 @@ export interface Series {
   color: string;
   /** Drawn dashed without dots (reference lines such as the expert's level). */
   dashed?: boolean;
+  /** A shaded band [x, low, high] drawn beneath the line, e.g. min–max or ±1 std over seeds. */
+  band?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 export interface LineChart {
@@ -41,7 +44,10 @@ function escape(text: string): string {
 export function lineChartSvg(chart: LineChart): string {
   const width = chart.width ?? 640;
   const height = chart.height ?? 400;
-  const points = chart.series.flatMap((s) => s.points);
+  const points = chart.series.flatMap((s) => [
+    ...s.points,
+    ...(s.band ?? []).flatMap(([x, lo, hi]) => [[x, lo] as const, [x, hi] as const]),
+  ]);
   const xs = points.map(([x]) => x);
   const ys = points.map(([, y]) => y);
   const xTicks = niceTicks(Math.min(0, ...xs), Math.max(1, ...xs));
@@ -78,6 +84,15 @@ export function lineChartSvg(chart: LineChart): string {
     `<text x="${MARGIN.left + plotW / 2}" y="${height - 12}" text-anchor="middle">${escape(chart.xLabel)}</text>`,
     `<text transform="translate(16 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(chart.yLabel)}</text>`,
   );
+  // Bands first, so every line stays on top of every band.
+  for (const series of chart.series) {
+    if (!series.band || series.band.length === 0) continue;
+    const upper = series.band.map(([x, , hi]) => `${f(px(x))},${f(py(hi))}`);
+    const lower = series.band.map(([x, lo]) => `${f(px(x))},${f(py(lo))}`).reverse();
+    out.push(
+      `<polygon points="${[...upper, ...lower].join(' ')}" fill="${series.color}" fill-opacity="0.18" stroke="none"/>`,
+    );
+  }
   chart.series.forEach((series) => {
     const path = series.points.map(([x, y]) => `${f(px(x))},${f(py(y))}`).join(' ');
     const dash = series.dashed ? ' stroke-dasharray="6 4"' : '';
