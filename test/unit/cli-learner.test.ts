@@ -44,6 +44,7 @@ test('train: unknown presets, methods and knob values, and a resume with other s
     [['train', '--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
     [['train', '--method', 'dagger'], /--method must be one of aim; got "dagger"/],
     [['train', '--delta', '1.5'], /--delta must be less than 1; got 1.5/],
+    [['train', '--delta', '0'], /--delta must be greater than 0; got 0/],
     [['train', '--td', 'maybe'], /--td must be one of on, off; got "maybe"/],
     [['train', '--warmup-mode', 'watch'], /--warmup-mode must be one of expertDrive, humanGatedPVP/],
     [['train', '--mask-scale', '0'], /--mask-scale must be greater than 0; got 0/],
