@@ -21,6 +21,7 @@ function takeover(
     reactionMs: null,
     qAtRequest: null,
     thresholdAtRequest: null,
+    durationMs: null,
     region,
   };
 }
