@@ -2,6 +2,7 @@
 // clear line and a non-zero exit.
 import { commandHelp, UsageError, type CommandSpec } from './args.ts';
 import { runTrain, trainCommand } from './commands/train.ts';
+import { benchmarkCommand, runBenchmark } from './commands/benchmark.ts';
 import { runServe, serveCommand } from './commands/serve.ts';
 import { benchCommand, runBench } from './commands/bench.ts';
 import { evalCommand, runEval } from './commands/eval.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   report: { spec: reportCommand, run: runReport },
   serve: { spec: serveCommand, run: runServe },
   bench: { spec: benchCommand, run: runBench },
+  benchmark: { spec: benchmarkCommand, run: runBenchmark },
   export: exportCommand,
   sessions: sessionsCommand,
   db: dbCommand,

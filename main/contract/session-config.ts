@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const ENV_IDS = ['toy', 'driving'] as const;
 export type EnvId = (typeof ENV_IDS)[number];
 
-export const METHODS = ['aim'] as const;
+/**
+ * AIM and the baselines of the paper's comparison (aim-algorithm.md §6): bc is offline (the expert
+ * demonstrates every step), hg-dagger and pvp are human-gated (a simulated human decides every step).
+ */
+export const METHODS = ['aim', 'bc', 'hg-dagger', 'pvp'] as const;
 export type Method = (typeof METHODS)[number];
 
 export const PRESETS = ['reference', 'paper'] as const;
@@ -121,6 +125,10 @@ export const sessionConfigSchema = z
     backend: z.enum(BACKENDS).default('auto'),
     /** Gradient batch size; the paper uses 1024, small tests use less. */
     batchSize: z.number().int().min(1).max(65_536).default(1024),
+    /** HG-DAgger's simulated human takes over where mean_dims (a_n − a_e)² exceeds this (§5.1). */
+    hgDaggerThreshold: z.number().min(0).max(16).default(0.2),
+    /** PVP's simulated human takes over where the expert's density of a_n is below 1 − this (§5.1). */
+    pvpFreeLevel: z.number().gt(0).lt(1).default(0.9),
     /** Knobs set explicitly; the rest come from the preset (a stored session holds all of them). */
     aim: aimSettingsSchema.partial().default({}),
     /** Defaults to lockstep at fast pace and async in real time (which never waits). */

@@ -20,6 +20,7 @@
 // The gate (main/session/gate.ts) asks for help when Q_c(s, a_n) exceeds the (1 − δ) quantile of
 // Q_c over robot-controlled steps; this file supplies Q_c, π, ε and the held-out Q values.
 import * as tf from '@tensorflow/tfjs';
+import { bcSteps } from './bc.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
 import { quantile } from './quantile.ts';
@@ -134,6 +135,11 @@ export class AimLearner {
 
   get initialised(): boolean {
     return this.epsilon !== null;
+  }
+
+  /** The novice policy, as the method seam expects it (one actor). */
+  get actors(): readonly tf.Sequential[] {
+    return [this.actor];
   }
 
   /** ε of the agreement rule, known after the initial fit. */
@@ -260,18 +266,7 @@ export class AimLearner {
 
   /** `bcStepsPerBatch` Adam steps of L_BC = mean ‖a_h − π(s)‖² on one batch. */
   private bcRound(batch: Batch): void {
-    const variables = trainableVariables(this.actor);
-    tf.tidy(() => {
-      const obs = tf.tensor2d(batch.obs, [batch.size, this.config.obsDim]);
-      const target = tf.tensor2d(batch.appliedAction, [batch.size, this.config.actionDim]);
-      for (let k = 0; k < this.config.bcStepsPerBatch; k++) {
-        this.actorOptimizer.minimize(
-          () => tf.mean(tf.square(tf.sub(target, this.actor.apply(obs) as tf.Tensor))) as tf.Scalar,
-          false,
-          variables,
-        );
-      }
-    });
+    bcSteps(this.actor, this.actorOptimizer, batch, this.config.bcStepsPerBatch);
   }
 
   /**

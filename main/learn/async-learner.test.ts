@@ -25,6 +25,7 @@ before(async () => {
 function setup(overrides: Partial<WorkerSetup> = {}): WorkerSetup {
   return {
     backend,
+    method: 'aim',
     learner: {
       ...AIM_REFERENCE_DEFAULTS,
       obsDim: OBS,

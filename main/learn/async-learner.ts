@@ -18,6 +18,8 @@ import {
   type ToWorker,
   type WorkerSetup,
 } from './learner-protocol.ts';
+import { meanAction } from './bc.ts';
+import { networkLayout } from './methods.ts';
 import { createActor, createProxyQ } from './networks.ts';
 
 interface Trained {
@@ -52,8 +54,9 @@ export class AsyncLearner {
   private readonly worker: Worker;
   private readonly obsDim: number;
   private readonly actionDim: number;
-  private readonly actor: tf.Sequential;
-  private readonly proxyQ: tf.Sequential;
+  /** The policy: one actor, or an ensemble's members. */
+  private readonly actors: tf.Sequential[];
+  private readonly proxyQ: tf.Sequential | null;
   private pending: LearnerUpdate[] = [];
   private evaluations: Array<{ resolve(result: PolicyEvalResult): void; reject(error: Error): void }> = [];
   private settledWaiters: Array<() => void> = [];
@@ -72,8 +75,11 @@ export class AsyncLearner {
     const { obsDim, actionDim, actorHidden, qHidden, seed } = setup.learner;
     this.obsDim = obsDim;
     this.actionDim = actionDim;
-    this.actor = createActor(obsDim, actionDim, actorHidden, seed);
-    this.proxyQ = createProxyQ(obsDim, actionDim, qHidden, seed + 1000);
+    const layout = networkLayout(setup.method);
+    this.actors = Array.from({ length: layout.actors }, (_, k) =>
+      createActor(obsDim, actionDim, actorHidden, seed + k),
+    );
+    this.proxyQ = layout.proxyQ ? createProxyQ(obsDim, actionDim, qHidden, seed + 1000) : null;
     this.latest = ready.weights;
     this.workerTensors = ready.numTensors;
     this.load(ready.weights);
@@ -121,23 +127,39 @@ export class AsyncLearner {
     return this.latest;
   }
 
-  /** The novice's deterministic action for one observation. */
+  /** The novice's deterministic action for one observation (an ensemble's mean action). */
   act(obs: Float32Array): Float32Array {
     this.check();
-    return tf.tidy(
-      () => (this.actor.predict(tf.tensor2d(obs, [1, this.obsDim])) as tf.Tensor).dataSync() as Float32Array,
-    );
+    return meanAction(this.actors, obs, 1);
   }
 
   /** Q_c(s, a) for one observation and action. */
   q(obs: Float32Array, action: ArrayLike<number>): number {
+    const proxyQ = this.proxyQ;
+    if (!proxyQ) throw new LearnerError('this method has no proxy Q');
     return tf.tidy(() => {
       const input = tf.concat(
         [tf.tensor2d(obs, [1, this.obsDim]), tf.tensor2d(Float32Array.from(action), [1, this.actionDim])],
         1,
       );
-      return (this.proxyQ.predict(input) as tf.Tensor).dataSync()[0];
+      return (proxyQ.predict(input) as tf.Tensor).dataSync()[0];
     });
+  }
+
+  /**
+   * An ensemble's novelty at s: u(s) = mean over action dims of the variance of the members'
+   * actions (Thrifty-DAgger); 0 for a single actor.
+   */
+  novelty(obs: Float32Array): number {
+    if (this.actors.length < 2) return 0;
+    const actions = this.actors.map((actor) => meanAction([actor], obs, 1));
+    const dims = actions[0].length;
+    let sum = 0;
+    for (let d = 0; d < dims; d++) {
+      const mean = actions.reduce((total, a) => total + a[d], 0) / actions.length;
+      sum += actions.reduce((total, a) => total + (a[d] - mean) ** 2, 0) / actions.length;
+    }
+    return sum / dims;
   }
 
   observe(transition: Transition, at: StepStamp): void {
@@ -186,8 +208,8 @@ export class AsyncLearner {
     if (this.closed) return;
     this.closed = true;
     await this.worker.terminate();
-    this.actor.dispose();
-    this.proxyQ.dispose();
+    for (const actor of this.actors) actor.dispose();
+    this.proxyQ?.dispose();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -240,8 +262,10 @@ export class AsyncLearner {
   }
 
   private load(weights: LearnerWeights): void {
-    loadWeightsInto(this.actor, weights.actor, 'the learner’s actor');
-    loadWeightsInto(this.proxyQ, weights.proxyQ, 'the learner’s proxy Q');
+    [weights.actor, ...weights.members].forEach((packed, k) =>
+      loadWeightsInto(this.actors[k], packed, 'the learner’s actor'),
+    );
+    if (this.proxyQ && weights.proxyQ) loadWeightsInto(this.proxyQ, weights.proxyQ, 'the learner’s proxy Q');
   }
 
   private fail(error: Error): void {

@@ -2,7 +2,7 @@
 // one way as typed arrays (transferred, not copied); weights come back the other way as TF.js
 // artifacts after every update round. Messages are handled in the order they were sent, so a
 // request (an initial fit, an evaluation) applies to exactly the transitions sent before it.
-import type { BackendName, EnvId } from '../contract/session-config.ts';
+import type { BackendName, EnvId, Method } from '../contract/session-config.ts';
 import type { AimLearnerConfig, AimLearnerState, UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';
 import type { PackedModel } from './checkpoint.ts';
@@ -16,7 +16,10 @@ export interface StepStamp {
 
 export interface LearnerWeights {
   actor: PackedModel;
-  proxyQ: PackedModel;
+  /** The other members of an ensemble policy (none for a single actor). */
+  members: PackedModel[];
+  /** AIM's proxy Q (the risk critic of thrifty-dagger-original), or null for methods without one. */
+  proxyQ: PackedModel | null;
   /** The TD term's target network, when the TD term is on. */
   proxyQTarget: PackedModel | null;
 }
@@ -41,6 +44,7 @@ export interface LearnerRestore {
 
 export interface WorkerSetup {
   backend: BackendName;
+  method: Method;
   learner: AimLearnerConfig;
   /** δ, for a threshold recomputed after every update round. */
   delta: number;
@@ -129,7 +133,7 @@ export function blockBuffers(block: TransitionBlock): ArrayBuffer[] {
 }
 
 export function weightBuffers(weights: LearnerWeights): ArrayBuffer[] {
-  return [weights.actor, weights.proxyQ, weights.proxyQTarget]
+  return [weights.actor, ...weights.members, weights.proxyQ, weights.proxyQTarget]
     .filter((model) => model !== null)
     .map((model) => model.weightData);
 }

@@ -4,10 +4,12 @@
 // Bundled to dist/electron/learner-worker.cjs for Electron (scripts/build.ts).
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { AimLearner, type UpdateReport } from './aim.ts';
+import type { UpdateReport } from './aim.ts';
 import { selectBackend } from './backend.ts';
 import { loadWeightsInto, packModel } from './checkpoint.ts';
 import { evaluatePolicy } from './evaluate.ts';
+import type { MethodLearner } from './method.ts';
+import { createMethodLearner } from './methods.ts';
 import {
   unpackTransition,
   weightBuffers,
@@ -22,7 +24,7 @@ if (!parentPort) throw new Error('learner-worker runs as a worker thread');
 const port = parentPort;
 
 let setup: WorkerSetup | null = null;
-let learner: AimLearner | null = null;
+let learner: MethodLearner | null = null;
 let processed = 0;
 let failed = false;
 
@@ -30,15 +32,17 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
 }
 
-async function weights(aim: AimLearner): Promise<LearnerWeights> {
+async function weights(method: MethodLearner): Promise<LearnerWeights> {
+  const [actor, ...members] = await Promise.all(method.actors.map((model) => packModel(model)));
   return {
-    actor: await packModel(aim.actor),
-    proxyQ: await packModel(aim.proxyQ),
-    proxyQTarget: aim.proxyQTarget ? await packModel(aim.proxyQTarget) : null,
+    actor,
+    members,
+    proxyQ: method.proxyQ ? await packModel(method.proxyQ) : null,
+    proxyQTarget: method.proxyQTarget ? await packModel(method.proxyQTarget) : null,
   };
 }
 
-function ready(): AimLearner {
+function ready(): MethodLearner {
   if (!learner || !setup) throw new Error('the learner worker got work before its setup');
   return learner;
 }
@@ -47,16 +51,26 @@ async function start(config: WorkerSetup): Promise<void> {
   const backend = await selectBackend(config.backend);
   if (backend !== config.backend) throw new Error(`the worker started ${backend}, not ${config.backend}`);
   setup = config;
-  learner = new AimLearner(config.learner);
+  learner = createMethodLearner(config.method, config.learner);
   const { restore } = config;
-  if (config.initialActor) loadWeightsInto(learner.actor, config.initialActor, 'the imported policy');
+  // An imported policy is where every actor starts (each member of an ensemble alike).
+  if (config.initialActor)
+    for (const actor of learner.actors) loadWeightsInto(actor, config.initialActor, 'the imported policy');
   if (restore) {
-    loadWeightsInto(learner.actor, restore.weights.actor, 'the checkpoint’s actor');
-    loadWeightsInto(learner.proxyQ, restore.weights.proxyQ, 'the checkpoint’s proxy Q');
+    const saved = [restore.weights.actor, ...restore.weights.members];
+    if (saved.length !== learner.actors.length)
+      throw new Error(
+        `the checkpoint has ${saved.length} actors, the method ${config.method} needs ${learner.actors.length}`,
+      );
+    learner.actors.forEach((actor, k) => loadWeightsInto(actor, saved[k], 'the checkpoint’s actor'));
+    if (learner.proxyQ) {
+      if (!restore.weights.proxyQ) throw new Error('the checkpoint has no proxy Q');
+      loadWeightsInto(learner.proxyQ, restore.weights.proxyQ, 'the checkpoint’s proxy Q');
+    }
     if (learner.proxyQTarget)
       loadWeightsInto(
         learner.proxyQTarget,
-        restore.weights.proxyQTarget ?? restore.weights.proxyQ,
+        restore.weights.proxyQTarget ?? (restore.weights.proxyQ as LearnerWeights['actor']),
         'the checkpoint’s target proxy Q',
       );
     for (let k = 0; k < restore.transitions.count; k++)
@@ -68,17 +82,19 @@ async function start(config: WorkerSetup): Promise<void> {
 }
 
 async function takeTransitions(message: Extract<ToWorker, { type: 'transitions' }>): Promise<void> {
-  const aim = ready();
+  const current = ready();
   let acknowledged = false;
   for (let k = 0; k < message.block.count; k++) {
-    aim.observe(unpackTransition(message.block, k));
+    current.observe(unpackTransition(message.block, k));
     processed++;
     acknowledged = false;
     // Idle re-runs of the proxy-Q round only when the learner keeps up with the loop.
-    const report = aim.afterStep(message.caughtUp && k === message.block.count - 1);
+    const report = current.afterStep(message.caughtUp && k === message.block.count - 1);
     if (report.bcSteps === 0 && report.qSteps === 0) continue;
     const threshold =
-      setup?.recomputeThreshold && report.qSteps > 0 ? aim.recomputedThreshold(setup.delta) : null;
+      setup?.recomputeThreshold && report.qSteps > 0 && current.recomputedThreshold
+        ? current.recomputedThreshold(setup.delta)
+        : null;
     await sendTrained({ type: 'updated', report, threshold }, message.at);
     acknowledged = true;
   }
@@ -91,12 +107,12 @@ async function sendTrained(
     | { type: 'updated'; report: UpdateReport; threshold: number | null },
   at: StepStamp,
 ): Promise<void> {
-  const aim = ready();
-  const packed = await weights(aim);
+  const current = ready();
+  const packed = await weights(current);
   const transfer = weightBuffers(packed);
   if (result.type === 'fitted') transfer.push(result.heldOutQ.buffer as ArrayBuffer);
   send(
-    { ...result, processed, at, weights: packed, state: aim.state(), numTensors: tf.memory().numTensors },
+    { ...result, processed, at, weights: packed, state: current.state(), numTensors: tf.memory().numTensors },
     transfer,
   );
 }
@@ -112,9 +128,10 @@ async function handle(message: ToWorker): Promise<void> {
       return sendTrained({ type: 'fitted', epsilon: fit.epsilon, heldOutQ: fit.heldOutQ }, message.at);
     }
     case 'evaluate': {
-      const aim = ready();
+      const current = ready();
+      current.prepareEvaluation?.();
       const { env, seeds } = (setup as WorkerSetup).evaluation;
-      const result = evaluatePolicy((obs, count) => aim.act(obs, count), env, seeds);
+      const result = evaluatePolicy((obs, count) => current.act(obs, count), env, seeds);
       return send({ type: 'evaluated', at: message.at, result });
     }
   }

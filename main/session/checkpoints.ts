@@ -64,14 +64,15 @@ export function latestCheckpoint(
     return packed;
   };
   const actor = read(actorRow, 'actor', mlpWeightShapes([obsDim, ...actorHidden, actionDim])) as PackedModel;
+  // Baselines without a proxy Q save none; resuming AIM without one is refused by its learner.
   const proxyQ = read(db.latestModel(sessionId, 'proxy-q'), 'proxy Q', qShapes);
-  if (!proxyQ) throw new CheckpointError(`${what} has no proxy Q saved with its actor`);
   return {
     id: actorRow.id,
     step: actorRow.step,
     expertSteps: actorRow.expertSteps,
     weights: {
       actor,
+      members: [],
       proxyQ,
       proxyQTarget: read(db.latestModel(sessionId, 'proxy-q-target'), 'target Q', qShapes),
     },

@@ -22,6 +22,7 @@ function pastWarmup(): AimGate {
   assert.deepEqual(gate.step({ q: 0, discrepancy: 0.05 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -43,6 +44,7 @@ test('while the initial fit is still running, the expert keeps driving and nobod
     assert.deepEqual(gate.step({ q: null, discrepancy: 0 }), {
       mode: 'human',
       warmup: false,
+      expertInvolved: false,
       helpRequested: false,
       handedBack: false,
     });
@@ -77,6 +79,7 @@ test('a PVP warm-up that ends with the novice driving hands the first gated step
   assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: true,
     handedBack: false,
   });
@@ -103,6 +106,7 @@ test('a resumed gate is past warm-up with its saved ε and threshold, the robot 
   assert.deepEqual(gate.step({ q: 0.6, discrepancy: 1 }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: true,
     handedBack: false,
   });
@@ -116,12 +120,14 @@ test('after warm-up the expert keeps control until the novice agrees, whatever Q
   assert.deepEqual(gate.step({ q: -50, discrepancy: 0.5 }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });
   assert.deepEqual(gate.step({ q: -50, discrepancy: 0.1 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -136,6 +142,7 @@ test('a new episode starts with the robot driving', () => {
   assert.deepEqual(gate.step({ q: 0, discrepancy: 1 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });
@@ -152,12 +159,14 @@ test('Q above the threshold asks for help and the expert drives that very step',
   assert.deepEqual(gate.step({ q: 5, discrepancy: 1 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });
   assert.deepEqual(gate.step({ q: 18.1, discrepancy: 1 }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: true,
     handedBack: false,
   });
@@ -165,6 +174,7 @@ test('Q above the threshold asks for help and the expert drives that very step',
   assert.deepEqual(gate.step({ q: -100, discrepancy: 0.5 }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });
@@ -176,6 +186,7 @@ test('agreement (mean squared difference ≤ ε) hands back, and the agreeing st
   assert.deepEqual(gate.step({ q: 100, discrepancy: 0.1 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: true,
   });
@@ -216,6 +227,7 @@ test('a person driving overrides the gate, and after release the robot drives an
   assert.deepEqual(gate.step({ q: 100, discrepancy: 1, personDriving: true }), {
     mode: 'human',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });
@@ -223,6 +235,7 @@ test('a person driving overrides the gate, and after release the robot drives an
   assert.deepEqual(gate.step({ q: 1, discrepancy: 1 }), {
     mode: 'robot',
     warmup: false,
+    expertInvolved: false,
     helpRequested: false,
     handedBack: false,
   });

@@ -14,9 +14,10 @@
 //   human    — the expert drives until the novice's proposal agrees with the expert's action:
 //              mean_dims (a_n − a_e)² ≤ ε. The agreeing step is already the robot's (reference §4.3).
 import type { ThresholdRecompute, WarmupMode } from '../contract/session-config.ts';
+import type { GateDecision, GateMode, GateStepInput, MethodGate } from '../learn/method.ts';
 import { quantile } from '../learn/quantile.ts';
 
-export type GateMode = 'warmup' | 'robot' | 'human';
+export type { GateDecision, GateMode, GateStepInput } from '../learn/method.ts';
 
 export interface GateConfig {
   warmupSteps: number;
@@ -28,33 +29,12 @@ export interface GateConfig {
   thresholdRecompute: ThresholdRecompute;
 }
 
-export interface GateStepInput {
-  /** Q_c(s, a_n) for the novice's proposal, or null before the proxy Q exists. */
-  q: number | null;
-  /** mean_dims (a_n − a_e)² between the novice's proposal and the expert's action. */
-  discrepancy: number;
-  /** A person is holding the takeover control: they drive, whatever the gate would decide. */
-  personDriving?: boolean;
-  /** humanGatedPVP warm-up: the expert would step in (its density of a_n is below 1 − free level). */
-  warmupTakeover?: boolean;
-}
-
-export interface GateDecision {
-  /** Who drives this step: 'warmup' is the expert during warm-up. */
-  mode: GateMode;
-  /** A warm-up step: expert-involved whoever drives. */
-  warmup: boolean;
-  /** The gate asked for help on this step (robot → human). */
-  helpRequested: boolean;
-  /** Control returned to the robot on this step by the agreement rule. */
-  handedBack: boolean;
-}
-
 export class GateError extends Error {
   override name = 'GateError';
 }
 
-export class AimGate {
+export class AimGate implements MethodGate {
+  readonly signals = { q: true, novelty: false };
   readonly config: GateConfig;
   private stepsTaken = 0;
   private humanDriving = false;
@@ -148,13 +128,19 @@ export class AimGate {
     personDriving = false,
     warmupTakeover = true,
   }: GateStepInput): GateDecision {
-    const none = { helpRequested: false, handedBack: false };
+    const none = { helpRequested: false, handedBack: false, expertInvolved: false };
     if (this.inWarmup) {
       const wasHuman = this.humanDriving;
       this.humanDriving = personDriving || this.config.warmupMode === 'expertDrive' || warmupTakeover;
       // Under the density rule the expert lets go as soon as the novice's action is likely enough.
       const handedBack = wasHuman && !this.humanDriving;
-      return { mode: this.humanDriving ? 'warmup' : 'robot', warmup: true, helpRequested: false, handedBack };
+      return {
+        mode: this.humanDriving ? 'warmup' : 'robot',
+        warmup: true,
+        expertInvolved: true,
+        helpRequested: false,
+        handedBack,
+      };
     }
     if (personDriving) {
       // The person's release hands control to the robot, whatever the gate had decided before.
@@ -169,14 +155,20 @@ export class AimGate {
     if (this.humanDriving) {
       if (discrepancy <= this.epsilon) {
         this.humanDriving = false;
-        return { mode: 'robot', warmup: false, helpRequested: false, handedBack: true };
+        return {
+          mode: 'robot',
+          warmup: false,
+          expertInvolved: false,
+          helpRequested: false,
+          handedBack: true,
+        };
       }
       return { mode: 'human', warmup: false, ...none };
     }
     if (q === null) throw new GateError('the robot is driving but no Q value was given');
     if (q > this.threshold) {
       this.humanDriving = true;
-      return { mode: 'human', warmup: false, helpRequested: true, handedBack: false };
+      return { mode: 'human', warmup: false, expertInvolved: false, helpRequested: true, handedBack: false };
     }
     this.window.push(q);
     return { mode: 'robot', warmup: false, ...none };

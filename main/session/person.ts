@@ -19,7 +19,7 @@
 import type { HumanInput } from '../contract/api.ts';
 import type { ControlMode, HandbackReason, TakeoverTrigger } from '../contract/modes.ts';
 import type { ExpertSource } from '../contract/session-config.ts';
-import type { AimGate } from './gate.ts';
+import type { MethodGate } from '../learn/method.ts';
 
 export type PersonExpert = Extract<ExpertSource, { kind: 'person' }>;
 
@@ -65,7 +65,7 @@ function meanSquaredDifference(a: ArrayLike<number>, b: ArrayLike<number>): numb
 
 export class PersonTakeover {
   readonly settings: PersonExpert;
-  private readonly gate: AimGate;
+  private readonly gate: MethodGate;
   private latest: Latest | null = null;
   private lost: string | null = null;
   private phase: PersonPhase;
@@ -79,7 +79,7 @@ export class PersonTakeover {
   /** The device the person drives with right now (a device key, or 'keyboard'). */
   private source: string | null = null;
 
-  constructor(settings: PersonExpert, gate: AimGate) {
+  constructor(settings: PersonExpert, gate: MethodGate) {
     this.settings = settings;
     this.gate = gate;
     this.phase = gate.inWarmup ? 'warmup' : 'robot';

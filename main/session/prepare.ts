@@ -110,6 +110,7 @@ function startLearner(
     throw new Error(`environment ${config.env} has discrete actions; continuous AIM cannot train on it`);
   return AsyncLearner.start({
     backend,
+    method: config.method,
     learner: aimLearnerConfig(
       config,
       env.spec.obsShape.reduce((a, b) => a * b, 1),
@@ -160,6 +161,8 @@ function assemble({
     };
     const networks: Array<[string, LearnerWeights['actor'] | null]> = [
       ['actor', weights.actor],
+      // An ensemble's other members, numbered from 2.
+      ...weights.members.map((member, k): [string, LearnerWeights['actor']] => [`actor-${k + 2}`, member]),
       ['proxy-q', weights.proxyQ],
       ['proxy-q-target', weights.proxyQTarget],
     ];

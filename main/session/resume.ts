@@ -55,6 +55,10 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
       `session ${sessionId} already has ${steps.length} steps; give --steps more than that to continue it`,
     );
   const stored = row.config;
+  if (stored.method !== 'aim')
+    throw new ResumeError(
+      `session ${sessionId} trained ${stored.method}; only AIM sessions can be resumed (a benchmark reruns a baseline's unfinished run)`,
+    );
   const pace = changes.pace ?? stored.pace;
   const config = resolveSessionConfig({
     ...stored,

@@ -33,7 +33,8 @@ import type {
   TakeoverRecord,
 } from '../store/records.ts';
 import type { DeviceEvent } from '../contract/devices.ts';
-import { AimGate } from './gate.ts';
+import type { MethodGate } from '../learn/method.ts';
+import { createGate } from './gates.ts';
 import { TakeoverLog } from './takeovers.ts';
 import { PersonTakeover, STALE_INPUT_MS, type PersonTurn } from './person.ts';
 import { RawInputLog } from './raw-input.ts';
@@ -54,6 +55,8 @@ export interface SessionLearner {
   readonly lag: number;
   act(obs: Float32Array): Float32Array;
   q(obs: Float32Array, action: ArrayLike<number>): number;
+  /** An ensemble's disagreement at s (robot-gated ensemble methods gate on it). */
+  novelty(obs: Float32Array): number;
   observe(transition: Transition, at: StepStamp): void;
   initialFit(at: StepStamp): void;
   evaluate(at: StepStamp): Promise<PolicyEvalResult>;
@@ -133,8 +136,8 @@ interface Turn {
   /** The expert's or person's action, recorded when they drove. */
   human: ArrayLike<number> | null;
   helpRequested: boolean;
-  /** A warm-up step: expert-involved whoever drives. */
-  warmup: boolean;
+  /** Expert-involved whoever drives (a warm-up step, any step of a human-gated method). */
+  expertInvolved: boolean;
   /** The person's input failed: this step brakes, ends their takeover and starts braking to a stop. */
   fault: string | null;
 }
@@ -160,7 +163,7 @@ export class SessionRunner {
   private readonly recorder: SessionRecorder;
   private readonly listener: CoreListener;
   private readonly now: () => number;
-  private readonly gate: AimGate;
+  private readonly gate: MethodGate;
   private readonly takeovers: TakeoverLog;
   private readonly person: PersonTakeover | null;
   private readonly rawInput: RawInputLog;
@@ -201,13 +204,7 @@ export class SessionRunner {
     this.recorder = options.recorder;
     this.listener = options.listener;
     this.now = options.now ?? (() => performance.now());
-    this.gate = new AimGate({
-      warmupSteps: options.config.warmup,
-      warmupMode: options.config.aim.warmupMode,
-      delta: options.config.delta,
-      minWindow: 25,
-      thresholdRecompute: options.config.aim.thresholdRecompute,
-    });
+    this.gate = createGate(options.config);
     this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
     this.rawInput = new RawInputLog((samples) => this.recorder.inputSamples(samples));
     this.haptics = options.haptics ?? null;
@@ -362,17 +359,26 @@ export class SessionRunner {
     }
     const obs = this.obs;
     const novice = this.learner.act(obs);
-    const q = this.gate.initialised ? this.learner.q(obs, novice) : null;
+    const { initialised, signals } = this.gate;
+    const q = initialised && signals.q ? this.learner.q(obs, novice) : null;
+    const novelty = initialised && signals.novelty ? this.learner.novelty(obs) : null;
     const threshold = this.gate.currentThreshold;
     const turn = this.person
       ? this.personTurn(this.person, novice, q, threshold)
-      : this.gateTurn(novice, q, threshold);
-    this.play(obs, novice, q, threshold, turn);
+      : this.gateTurn(novice, q, novelty, threshold);
+    // The gate's score of this step (Q_c, or an ensemble's novelty) is what the Q plot shows.
+    this.play(obs, novice, q ?? novelty, threshold, turn);
   }
 
   /** The simulated expert answers the gate; a person may still take over with the keyboard. */
-  private gateTurn(novice: Float32Array, q: number | null, threshold: number | null): Turn {
-    const expertAction = this.setup.expert.sample(this.expertRng);
+  private gateTurn(
+    novice: Float32Array,
+    q: number | null,
+    novelty: number | null,
+    threshold: number | null,
+  ): Turn {
+    const { expert } = this.setup;
+    const expertAction = expert.sample(this.expertRng);
     const person = this.engagedPerson();
     let driver: Driver;
     let applied: ArrayLike<number>;
@@ -380,7 +386,9 @@ export class SessionRunner {
     let fault: string | null = null;
     const decision = this.gate.step({
       q,
+      novelty,
       discrepancy: meanSquaredDifference(novice, expertAction),
+      expertLogDensity: expert.logDensity?.(novice) ?? null,
       personDriving: person !== null,
       warmupTakeover: this.pvpWouldTakeOver(novice),
     });
@@ -403,14 +411,21 @@ export class SessionRunner {
       }
     }
     const mode: ControlMode = driver === 'robot' ? 'robot' : decision.mode === 'warmup' ? 'warmup' : 'human';
-    this.trackTakeover(driver, helpRequested, handback, q, threshold);
+    this.trackTakeover(
+      driver,
+      helpRequested,
+      decision.humanGated === true,
+      handback,
+      q ?? novelty,
+      threshold,
+    );
     return {
       driver,
       mode,
       applied,
       human: driver === 'robot' ? null : expertActionOf(person, expertAction),
       helpRequested,
-      warmup: decision.warmup,
+      expertInvolved: decision.expertInvolved,
       fault,
     };
   }
@@ -448,7 +463,7 @@ export class SessionRunner {
       applied,
       human: driver === 'person' ? applied : null,
       helpRequested: turn.helpRequested,
-      warmup: turn.warmup,
+      expertInvolved: turn.warmup,
       fault: turn.fault,
     };
   }
@@ -471,8 +486,9 @@ export class SessionRunner {
     const result = this.setup.env.step(applied);
     const intervention = driver !== 'robot';
     if (intervention) this.takeovers.expertStep(this.step);
-    // Expert-involved steps as §7 counts them for AIM: every warm-up step, then every takeover step.
-    const involved = intervention || turn.warmup;
+    // Expert-involved steps as §7 counts them per method: every step the expert drives, and the
+    // steps the method's gate says the expert watches (AIM's warm-up, every human-gated step).
+    const involved = intervention || turn.expertInvolved;
     if (involved) this.expertSteps++;
     this.train(
       {
@@ -537,6 +553,7 @@ export class SessionRunner {
   private trackTakeover(
     driver: Driver,
     helpRequested: boolean,
+    humanGated: boolean,
     handback: HandbackReason | null,
     q: number | null,
     threshold: number | null,
@@ -544,9 +561,11 @@ export class SessionRunner {
     const now = this.now();
     if (handback) this.endTakeover(handback, now);
     if (driver === 'robot' || this.takeovers.active) return;
-    // Only a person starts a 'human' takeover. The expert drives unasked only while warm-up lasts
-    // or carries over (until agreement, or until the initial fit arrives in real time).
-    const trigger: TakeoverTrigger = driver === 'person' ? 'human' : helpRequested ? 'robot' : 'warmup';
+    // A person, or a human-gated method's simulated human, starts a 'human' takeover. Otherwise the
+    // expert drives unasked only while warm-up lasts or carries over (until agreement, or until the
+    // initial fit arrives in real time).
+    const trigger: TakeoverTrigger =
+      driver === 'person' || humanGated ? 'human' : helpRequested ? 'robot' : 'warmup';
     this.takeovers.begin({
       episode: this.episode,
       startStep: this.step,

@@ -49,6 +49,7 @@ export async function sessionHarness(options: HarnessOptions = {}): Promise<Harn
   const setup = createEnvSetup(config.env, config.seed);
   const learner = await AsyncLearner.start({
     backend,
+    method: config.method,
     learner: {
       ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
       actorHidden: [32],

@@ -1,0 +1,62 @@
+// The benchmark suites: which environment each runs, which methods it compares and the defaults of
+// the paper's comparison (aim-algorithm.md §7–§8).
+import type { Suite } from '../../contract/benchmark.ts';
+import { ENV_IDS, METHODS, type EnvId, type Method } from '../../contract/session-config.ts';
+import { UsageError } from '../args.ts';
+
+export interface SuiteSpec {
+  env: EnvId | 'grid';
+  /** The methods the suite compares, in the table's order. */
+  methods: readonly Method[];
+  seeds: number;
+  budget: number;
+  evalEvery: number;
+  evalEpisodes: number;
+}
+
+const CONTINUOUS: readonly Method[] = ['bc', 'hg-dagger', 'pvp', 'aim'];
+
+const SUITES: Record<Suite, SuiteSpec> = {
+  // The AIM case study's scenario: one map, no traffic, deterministic, so one evaluation episode.
+  toy: { env: 'toy', methods: CONTINUOUS, seeds: 3, budget: 600, evalEvery: 100, evalEpisodes: 1 },
+  // The paper's MetaDrive table: curves to 2.5K expert-involved steps, 50 held-out scenarios.
+  driving: { env: 'driving', methods: CONTINUOUS, seeds: 5, budget: 2500, evalEvery: 250, evalEpisodes: 50 },
+  // MultiRoom: AIM against PVP and HG-DAgger at 2,000 total steps (issue 6's targets).
+  grid: {
+    env: 'grid',
+    methods: ['hg-dagger', 'pvp', 'aim'],
+    seeds: 3,
+    budget: 2000,
+    evalEvery: 100,
+    evalEpisodes: 50,
+  },
+};
+
+export function suiteSpec(suite: Suite): SuiteSpec & { env: EnvId } {
+  const spec = SUITES[suite];
+  if (!(ENV_IDS as readonly string[]).includes(spec.env))
+    throw new UsageError(
+      `the ${suite} suite needs the ${spec.env} environment, which this build does not have yet`,
+    );
+  return spec as SuiteSpec & { env: EnvId };
+}
+
+/** Parses --methods (comma-separated); every name must be a method this suite compares. */
+export function parseMethods(suite: Suite, text: string | undefined): Method[] {
+  const spec = suiteSpec(suite);
+  if (text === undefined) return [...spec.methods];
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new UsageError('--methods needs at least one method');
+  for (const name of names) {
+    if (!(METHODS as readonly string[]).includes(name))
+      throw new UsageError(`unknown method "${name}"; methods: ${METHODS.join(', ')}`);
+    if (!spec.methods.includes(name as Method))
+      throw new UsageError(
+        `the ${suite} suite does not compare ${name}; its methods: ${spec.methods.join(', ')}`,
+      );
+  }
+  return [...new Set(names)] as Method[];
+}

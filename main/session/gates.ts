@@ -1,0 +1,29 @@
+// The gate each method drives with (the learners are in main/learn/methods.ts).
+import type { ResolvedSessionConfig } from '../contract/session-config.ts';
+import { DemonstrationGate } from '../learn/bc.ts';
+import { HgDaggerGate } from '../learn/hg-dagger.ts';
+import type { MethodGate } from '../learn/method.ts';
+import { PvpGate } from '../learn/pvp.ts';
+import { AimGate } from './gate.ts';
+
+/** Robot-gated steps' thresholds are recomputed only from more than this many scores (reference: 25). */
+const MIN_WINDOW = 25;
+
+export function createGate(config: ResolvedSessionConfig): MethodGate {
+  switch (config.method) {
+    case 'aim':
+      return new AimGate({
+        warmupSteps: config.warmup,
+        warmupMode: config.aim.warmupMode,
+        delta: config.delta,
+        minWindow: MIN_WINDOW,
+        thresholdRecompute: config.aim.thresholdRecompute,
+      });
+    case 'bc':
+      return new DemonstrationGate();
+    case 'hg-dagger':
+      return new HgDaggerGate(config.hgDaggerThreshold);
+    case 'pvp':
+      return new PvpGate(config.pvpFreeLevel);
+  }
+}
