@@ -20,6 +20,7 @@ import {
 } from './learner-protocol.ts';
 import { meanAction } from './bc.ts';
 import { networkLayout } from './methods.ts';
+import { novelty } from './thrifty-dagger.ts';
 import { createActor, createProxyQ } from './networks.ts';
 
 interface Trained {
@@ -152,14 +153,7 @@ export class AsyncLearner {
    */
   novelty(obs: Float32Array): number {
     if (this.actors.length < 2) return 0;
-    const actions = this.actors.map((actor) => meanAction([actor], obs, 1));
-    const dims = actions[0].length;
-    let sum = 0;
-    for (let d = 0; d < dims; d++) {
-      const mean = actions.reduce((total, a) => total + a[d], 0) / actions.length;
-      sum += actions.reduce((total, a) => total + (a[d] - mean) ** 2, 0) / actions.length;
-    }
-    return sum / dims;
+    return novelty(this.actors.map((actor) => meanAction([actor], obs, 1)));
   }
 
   observe(transition: Transition, at: StepStamp): void {

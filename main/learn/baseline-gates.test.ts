@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DemonstrationGate } from './bc.ts';
+import { ENSEMBLE_NOVELTY_THRESHOLD, ensembleDaggerGate } from './ensemble-dagger.ts';
 import { HgDaggerGate } from './hg-dagger.ts';
 import type { MethodGate } from './method.ts';
 import { PvpGate } from './pvp.ts';
+import { EnsembleGate, novelty } from './thrifty-dagger.ts';
 
 const at = (discrepancy: number, expertLogDensity: number | null = null) => ({
   q: null,
@@ -65,4 +67,68 @@ test('offline BC: the expert demonstrates every step', () => {
     assert.equal(decision.expertInvolved, true);
     assert.equal(decision.helpRequested, false);
   }
+});
+
+test('novelty is the mean over action dims of the members’ action variance', () => {
+  assert.equal(
+    novelty([
+      [0.5, -1],
+      [0.5, -1],
+      [0.5, -1],
+    ]),
+    0,
+    'members that agree are not novel',
+  );
+  // Steer: values 0 and 1 → variance 0.25; throttle: all 0 → 0; mean over dims 0.125.
+  assert.equal(
+    novelty([
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [1, 0],
+    ]),
+    0.125,
+  );
+});
+
+test('Thrifty-DAgger: warm-up, then asks where novelty exceeds the held-out 0.9 quantile, hands back on agreement', () => {
+  const gate = new EnsembleGate(2, { quantile: 0.9 });
+  assert.deepEqual(gate.signals, { q: false, novelty: true });
+  const warm = gate.step({ q: null, discrepancy: 1 });
+  assert.equal(warm.mode, 'warmup');
+  assert.equal(warm.expertInvolved, true);
+  gate.step({ q: null, discrepancy: 1 });
+  assert.equal(
+    gate.step({ q: null, discrepancy: 0 }).mode,
+    'human',
+    'until the fit arrives, the expert drives',
+  );
+  // Held-out novelty 0…10: the 0.9 quantile (linear interpolation) is 9.
+  gate.initialise(
+    0.01,
+    Float32Array.from({ length: 11 }, (_, k) => k),
+  );
+  assert.equal(gate.currentThreshold, 9);
+  assert.equal(gate.step({ q: null, novelty: 50, discrepancy: 0.01 }).mode, 'human', 'not yet below ε');
+  const back = gate.step({ q: null, novelty: 50, discrepancy: 0.009 });
+  assert.equal(back.handedBack, true, 'strictly below ε hands back');
+  const calm = gate.step({ q: null, novelty: 9, discrepancy: 1 });
+  assert.equal(calm.mode, 'robot');
+  assert.equal(calm.expertInvolved, false, 'nobody watches the robot drive');
+  const ask = gate.step({ q: null, novelty: 9.01, discrepancy: 1 });
+  assert.equal(ask.mode, 'human');
+  assert.equal(ask.helpRequested, true);
+  gate.setThreshold();
+  gate.episodeEnd();
+  assert.equal(gate.currentThreshold, 9, 'β_H stays fixed after the initial fit');
+  assert.equal(gate.step({ q: null, novelty: 0, discrepancy: 1 }).mode, 'robot');
+});
+
+test('Ensemble-DAgger asks above the fixed novelty 7.2e-4, whatever the held-out data say', () => {
+  const gate = ensembleDaggerGate(0);
+  gate.initialise(0.01, [1, 2, 3]);
+  assert.equal(gate.currentThreshold, ENSEMBLE_NOVELTY_THRESHOLD);
+  assert.ok(Math.abs(ENSEMBLE_NOVELTY_THRESHOLD - 7.2e-4) < 1e-12);
+  assert.equal(gate.step({ q: null, novelty: 7.1e-4, discrepancy: 1 }).mode, 'robot');
+  assert.equal(gate.step({ q: null, novelty: 7.3e-4, discrepancy: 1 }).helpRequested, true);
 });

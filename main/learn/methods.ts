@@ -5,6 +5,7 @@ import { AimLearner, type AimLearnerConfig } from './aim.ts';
 import { OfflineBcLearner } from './bc.ts';
 import { PeriodicBcLearner } from './hg-dagger.ts';
 import type { MethodLearner } from './method.ts';
+import { ENSEMBLE_SIZE, EnsembleLearner } from './thrifty-dagger.ts';
 
 /** The networks a method's learner sends to the loop: actors (an ensemble has several) and the proxy Q. */
 export interface NetworkLayout {
@@ -17,6 +18,8 @@ const LAYOUTS: Record<Method, NetworkLayout> = {
   bc: { actors: 1, proxyQ: false },
   'hg-dagger': { actors: 1, proxyQ: false },
   pvp: { actors: 1, proxyQ: false },
+  'ensemble-dagger': { actors: ENSEMBLE_SIZE, proxyQ: false },
+  'thrifty-dagger': { actors: ENSEMBLE_SIZE, proxyQ: false },
 };
 
 export function networkLayout(method: Method): NetworkLayout {
@@ -32,5 +35,8 @@ export function createMethodLearner(method: Method, config: AimLearnerConfig): M
     case 'hg-dagger':
     case 'pvp':
       return new PeriodicBcLearner(config);
+    case 'ensemble-dagger':
+    case 'thrifty-dagger':
+      return new EnsembleLearner(config);
   }
 }

@@ -1,9 +1,11 @@
 // The gate each method drives with (the learners are in main/learn/methods.ts).
 import type { ResolvedSessionConfig } from '../contract/session-config.ts';
 import { DemonstrationGate } from '../learn/bc.ts';
+import { ensembleDaggerGate } from '../learn/ensemble-dagger.ts';
 import { HgDaggerGate } from '../learn/hg-dagger.ts';
 import type { MethodGate } from '../learn/method.ts';
 import { PvpGate } from '../learn/pvp.ts';
+import { EnsembleGate, THRIFTY_NOVELTY_QUANTILE } from '../learn/thrifty-dagger.ts';
 import { AimGate } from './gate.ts';
 
 /** Robot-gated steps' thresholds are recomputed only from more than this many scores (reference: 25). */
@@ -25,5 +27,9 @@ export function createGate(config: ResolvedSessionConfig): MethodGate {
       return new HgDaggerGate(config.hgDaggerThreshold);
     case 'pvp':
       return new PvpGate(config.pvpFreeLevel);
+    case 'ensemble-dagger':
+      return ensembleDaggerGate(config.warmup);
+    case 'thrifty-dagger':
+      return new EnsembleGate(config.warmup, { quantile: THRIFTY_NOVELTY_QUANTILE });
   }
 }

@@ -61,3 +61,16 @@ test('offline BC: every step is a demonstration', async () => {
   assert.ok(recorded.every((s) => s.mode === 'warmup'));
   assert.equal(updates.filter((u) => u.kind === 'round').length, 0, 'BC trains only for its evaluations');
 });
+
+test('Thrifty-DAgger: the expert-labelled steps only; five members, asked by their disagreement', async () => {
+  const { end, recorded, updates } = await run('thrifty-dagger', 90);
+  assert.equal(end.expertSteps, recorded.filter((s) => s.mode !== 'robot').length);
+  assert.ok(recorded.slice(0, 30).every((s) => s.mode === 'warmup'));
+  const fit = updates.find((u) => u.kind === 'fit');
+  assert.ok(fit, 'the initial fit after warm-up');
+  assert.equal(fit.weights.members.length, 4, 'the other four members travel with the first');
+  assert.ok(
+    recorded.slice(31).every((s) => s.threshold !== null && s.q !== null),
+    'novelty and β_H are recorded',
+  );
+});

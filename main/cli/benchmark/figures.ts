@@ -14,6 +14,8 @@ const COLORS: Record<Method, string> = {
   bc: '#7f7f7f',
   'hg-dagger': '#2ca02c',
   pvp: '#1f77b4',
+  'ensemble-dagger': '#9467bd',
+  'thrifty-dagger': '#ff7f0e',
 };
 
 export type CurveMetric = 'successRate' | 'crashRate';

@@ -14,7 +14,7 @@ export interface SuiteSpec {
   evalEpisodes: number;
 }
 
-const CONTINUOUS: readonly Method[] = ['bc', 'hg-dagger', 'pvp', 'aim'];
+const CONTINUOUS: readonly Method[] = ['bc', 'hg-dagger', 'pvp', 'ensemble-dagger', 'thrifty-dagger', 'aim'];
 
 const SUITES: Record<Suite, SuiteSpec> = {
   // The AIM case study's scenario: one map, no traffic, deterministic, so one evaluation episode.

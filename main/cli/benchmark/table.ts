@@ -27,6 +27,8 @@ const METHOD_NAMES: Record<Method, string> = {
   bc: 'BC',
   'hg-dagger': 'HG-DAgger',
   pvp: 'PVP',
+  'ensemble-dagger': 'Ensemble-DAgger',
+  'thrifty-dagger': 'Thrifty-DAgger',
   aim: 'AIM',
 };
 
