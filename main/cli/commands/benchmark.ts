@@ -237,7 +237,8 @@ export async function runBenchmark(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const queue = [...todo];
+  // Seed by seed, so an early look (or an interruption) already has every method side by side.
+  const queue = [...todo].sort((a, b) => a.seed - b.seed);
   const worker = async () => {
     for (let next = queue.shift(); next && !interrupted; next = queue.shift()) {
       const { method, seed } = next;
