@@ -42,7 +42,10 @@ const SMALL = ['--env', 'toy', '--warmup', '20', '--batch-size', '8', '--seed', 
 test('train: unknown presets, methods and knob values, and a resume with other settings, are refused', () => {
   const cases: Array<[string[], RegExp]> = [
     [['train', '--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
-    [['train', '--method', 'dagger'], /--method must be one of aim; got "dagger"/],
+    [
+      ['train', '--method', 'dagger'],
+      /--method must be one of aim, bc, hg-dagger, pvp, ensemble-dagger, thrifty-dagger; got "dagger"/,
+    ],
     [['train', '--delta', '1.5'], /--delta must be less than 1; got 1.5/],
     [['train', '--delta', '0'], /--delta must be greater than 0; got 0/],
     [['train', '--td', 'maybe'], /--td must be one of on, off; got "maybe"/],
