@@ -119,6 +119,7 @@ function describe(session: SessionRow, row: ModelRow): PolicyDescription {
       low: 0,
       high: 1,
       layout: args.observation.layout,
+      scale: 1,
       description:
         'LidarStateObservation: ego state, navigation to the next two checkpoints, 240 lidar rays (50 m)',
     },
@@ -172,7 +173,7 @@ function checkFits(
 ): void {
   let network: ReturnType<typeof policyNetwork>;
   try {
-    network = policyNetwork(model);
+    network = policyNetwork(model, { observationShape: description.observation.shape, scale: 1 });
   } catch (error) {
     if (error instanceof NetworkExportError)
       throw new ExportError('checkpoint', `The actor of ${what} cannot be exported: ${error.message}`);

@@ -3,7 +3,10 @@
 // messages a feed-forward policy needs are ModelProto → GraphProto → NodeProto / TensorProto /
 // ValueInfoProto. Field numbers are onnx.proto's. The graph takes `obs` [batch, …] and returns
 // `action` [batch, …]; the weights are initializers named as in model.safetensors.
+//   input scale:   Mul(obs, scale)                          (only where the scale is not 1)
 //   dense layer:   Gemm(x, W, b, transB = 1) = x Wᵀ + b   (W is [out, in], as nn.Linear keeps it)
+//   convolution:   Conv(x, W, b), W [out, in, k, k], stride 1, no padding, over NCHW maps
+//   pooling:       MaxPool(x, kernel_shape, strides);   flattening: Flatten(x, axis = 1)
 //   activations:   Relu, Tanh (linear: none)
 import { ProtoWriter } from './protobuf.ts';
 import type { Activation, PolicyNetwork, WeightTensor } from './network.ts';
@@ -13,6 +16,7 @@ const IR_VERSION = 8;
 const OPSET = 13;
 const FLOAT = 1; // TensorProto.DataType.FLOAT
 const ATTRIBUTE_INT = 2; // AttributeProto.AttributeType.INT
+const ATTRIBUTE_INTS = 7; // AttributeProto.AttributeType.INTS
 
 export const ONNX_INPUT = 'obs';
 export const ONNX_OUTPUT = 'action';
@@ -30,7 +34,7 @@ interface Node {
   opType: string;
   inputs: string[];
   output: string;
-  ints?: Record<string, number>;
+  ints?: Record<string, number | number[]>;
 }
 
 const ACTIVATION_OPS: Record<Activation, string | null> = { relu: 'Relu', tanh: 'Tanh', linear: null };
@@ -39,6 +43,14 @@ export function encodeOnnx(network: PolicyNetwork, info: OnnxModelInfo): Uint8Ar
   const nodes: Node[] = [];
   const initializers: Array<{ name: string; tensor: WeightTensor }> = [];
   let current = ONNX_INPUT;
+  if (network.inputScale !== 1) {
+    initializers.push({
+      name: 'input_scale',
+      tensor: { shape: [], values: Float32Array.of(network.inputScale) },
+    });
+    nodes.push({ opType: 'Mul', inputs: [current, 'input_scale'], output: 'obs_scaled' });
+    current = 'obs_scaled';
+  }
   network.layers.forEach((layer, i) => {
     switch (layer.kind) {
       case 'dense': {
@@ -52,6 +64,28 @@ export function encodeOnnx(network: PolicyNetwork, info: OnnxModelInfo): Uint8Ar
         });
         break;
       }
+      case 'conv2d': {
+        const { weight, bias } = info.tensorNames(layer.name);
+        initializers.push({ name: weight, tensor: layer.weight }, { name: bias, tensor: layer.bias });
+        nodes.push({
+          opType: 'Conv',
+          inputs: [current, weight, bias],
+          output: `${layer.name}_conv`,
+          ints: { kernel_shape: [layer.kernel, layer.kernel] },
+        });
+        break;
+      }
+      case 'maxPool2d':
+        nodes.push({
+          opType: 'MaxPool',
+          inputs: [current],
+          output: `${layer.name}_pool`,
+          ints: { kernel_shape: [layer.kernel, layer.kernel], strides: [layer.stride, layer.stride] },
+        });
+        break;
+      case 'flatten':
+        nodes.push({ opType: 'Flatten', inputs: [current], output: `${layer.name}_flat`, ints: { axis: 1 } });
+        break;
     }
     current = nodes[nodes.length - 1].output;
     const op = ACTIVATION_OPS[layer.activation];
@@ -84,9 +118,13 @@ export function encodeOnnx(network: PolicyNetwork, info: OnnxModelInfo): Uint8Ar
 function writeNode(writer: ProtoWriter, node: Node, name: string): void {
   for (const input of node.inputs) writer.string(1, input);
   writer.string(2, node.output).string(3, name).string(4, node.opType);
-  // AttributeProto: name 1, i 3, type 20.
+  // AttributeProto: name 1, i 3, ints 8, type 20.
   for (const [key, value] of Object.entries(node.ints ?? {}))
-    writer.message(5, (a) => a.string(1, key).int(3, value).int(20, ATTRIBUTE_INT));
+    writer.message(5, (a) =>
+      typeof value === 'number'
+        ? a.string(1, key).int(3, value).int(20, ATTRIBUTE_INT)
+        : a.string(1, key).packedInts(8, value).int(20, ATTRIBUTE_INTS),
+    );
 }
 
 /** TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian, as ONNX requires). */
@@ -94,7 +132,9 @@ function writeTensor(writer: ProtoWriter, name: string, tensor: WeightTensor): v
   const raw = new Uint8Array(4 * tensor.values.length);
   const view = new DataView(raw.buffer);
   tensor.values.forEach((value, i) => view.setFloat32(4 * i, value, true));
-  writer.packedInts(1, tensor.shape).int(2, FLOAT).string(8, name).bytes(9, raw);
+  // A scalar has no dims at all.
+  if (tensor.shape.length > 0) writer.packedInts(1, tensor.shape);
+  writer.int(2, FLOAT).string(8, name).bytes(9, raw);
 }
 
 /**

@@ -10,7 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../../store/codec.ts';
 import type { PackedModel } from '../checkpoint.ts';
-import { policyNetwork, torchSequential, type PolicyNetwork } from './network.ts';
+import {
+  policyNetwork,
+  torchSequential,
+  type Conv2dLayer,
+  type DenseLayer,
+  type PolicyNetwork,
+  type TorchSequential,
+} from './network.ts';
 import { encodeOnnx, ONNX_INPUT, ONNX_OUTPUT } from './onnx.ts';
 import { decodeSafetensors, encodeSafetensors, type FloatTensor } from './safetensors.ts';
 
@@ -33,6 +40,8 @@ export interface PolicyDescription {
     high: number;
     /** Named [begin, end) ranges of the flat observation. */
     layout: Record<string, [number, number]>;
+    /** The network takes the observation times this (1, or 1/255 for MiniGrid's codes). */
+    scale: number;
     description: string;
   };
   action: ActionSpec;
@@ -42,16 +51,29 @@ export interface PolicyDescription {
   appVersion: string;
 }
 
-export interface ArchLayer {
-  name: string;
-  type: 'linear';
-  in: number;
-  out: number;
-  activation: string;
-  /** The safetensors / ONNX initializer names of the layer's weights. */
-  weight: string;
-  bias: string;
-}
+/** A layer as arch.json lists it; weight and bias name the safetensors tensors (and ONNX initializers). */
+export type ArchLayer =
+  | {
+      name: string;
+      type: 'linear';
+      in: number;
+      out: number;
+      activation: string;
+      weight: string;
+      bias: string;
+    }
+  | {
+      name: string;
+      type: 'conv2d';
+      in: number;
+      out: number;
+      kernel: number;
+      activation: string;
+      weight: string;
+      bias: string;
+    }
+  | { name: string; type: 'maxpool2d'; kernel: number; stride: number }
+  | { name: string; type: 'flatten' };
 
 export interface PolicyArch extends Omit<PolicyDescription, 'appVersion'> {
   format: typeof POLICY_FORMAT;
@@ -80,21 +102,10 @@ export function writePolicyFolder(
   packed: PackedModel,
   description: PolicyDescription,
 ): PolicyArch {
-  const network = policyNetwork(packed);
-  const torch = torchSequential(network);
-  const names = (layer: string) => {
-    const prefix = torch.prefixes.get(layer) as string;
-    return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
-  };
-  const layers: ArchLayer[] = network.layers.map((layer) => ({
-    name: layer.name,
-    type: 'linear',
-    in: layer.inputs,
-    out: layer.units,
-    activation: layer.activation,
-    ...names(layer.name),
-  }));
   const { appVersion, observation, action, env, source } = description;
+  const network = policyNetwork(packed, { observationShape: observation.shape, scale: observation.scale });
+  const torch = torchSequential(network);
+  const names = tensorNames(torch);
   const files = {} as PolicyArch['files'];
   const write = (name: ModelFile, bytes: Uint8Array) => {
     fs.writeFileSync(path.join(folder, name), bytes);
@@ -103,7 +114,7 @@ export function writePolicyFolder(
 
   write('model.json', new TextEncoder().encode(`${JSON.stringify(tfjsModelJson(packed), null, 1)}\n`));
   write('weights.bin', new Uint8Array(packed.weightData));
-  const tensors: FloatTensor[] = network.layers.flatMap((layer) => [
+  const tensors: FloatTensor[] = weighted(network).flatMap((layer) => [
     { name: names(layer.name).weight, shape: layer.weight.shape, values: layer.weight.values },
     { name: names(layer.name).bias, shape: layer.bias.shape, values: layer.bias.values },
   ]);
@@ -127,10 +138,10 @@ export function writePolicyFolder(
       name: network.name,
       input: ONNX_INPUT,
       output: ONNX_OUTPUT,
-      layers,
+      layers: archLayers(network, torch),
       pytorch: `nn.Sequential(${torch.modules.join(', ')})`,
       weightLayout:
-        'PyTorch: a linear layer computes x·weightᵀ + bias with weight [out, in]; float32 little-endian',
+        "PyTorch's: linear weight [out, in] (x·weightᵀ + bias), conv2d weight [out, in, kh, kw] over channel-first maps; float32 little-endian",
     },
     observation,
     action,
@@ -142,6 +153,52 @@ export function writePolicyFolder(
   };
   fs.writeFileSync(path.join(folder, ARCH_FILE), `${JSON.stringify(arch, null, 2)}\n`);
   return arch;
+}
+
+/** The safetensors names of a layer's weight and bias: its nn.Sequential index, as a state_dict has them. */
+function tensorNames(torch: TorchSequential): (layer: string) => { weight: string; bias: string } {
+  return (layer) => {
+    const prefix = torch.prefixes.get(layer) as string;
+    return { weight: `${prefix}.weight`, bias: `${prefix}.bias` };
+  };
+}
+
+function weighted(network: PolicyNetwork): Array<DenseLayer | Conv2dLayer> {
+  return network.layers.filter(
+    (l): l is DenseLayer | Conv2dLayer => l.kind === 'dense' || l.kind === 'conv2d',
+  );
+}
+
+function archLayers(network: PolicyNetwork, torch: TorchSequential): ArchLayer[] {
+  const names = tensorNames(torch);
+  return network.layers.map((layer): ArchLayer => {
+    const { name, kind } = layer;
+    switch (kind) {
+      case 'dense':
+        return {
+          name,
+          type: 'linear',
+          in: layer.inputs,
+          out: layer.units,
+          activation: layer.activation,
+          ...names(name),
+        };
+      case 'conv2d':
+        return {
+          name,
+          type: 'conv2d',
+          in: layer.inChannels,
+          out: layer.outChannels,
+          kernel: layer.kernel,
+          activation: layer.activation,
+          ...names(name),
+        };
+      case 'maxPool2d':
+        return { name, type: 'maxpool2d', kernel: layer.kernel, stride: layer.stride };
+      case 'flatten':
+        return { name, type: 'flatten' };
+    }
+  });
 }
 
 /** TF.js's model.json for a LayersModel whose weights are one file beside it. */
@@ -195,7 +252,10 @@ export function readPolicyFolder(folder: string): LoadedPolicy {
   const model = parseModelJson(bytes['model.json'], bytes['weights.bin'], at('model.json'));
   let network: PolicyNetwork;
   try {
-    network = policyNetwork(model);
+    network = policyNetwork(model, {
+      observationShape: arch.observation.shape,
+      scale: arch.observation.scale ?? 1,
+    });
   } catch (error) {
     throw new PolicyFolderError(`${at('model.json')} holds no exportable policy (${messageOf(error)})`);
   }
@@ -254,8 +314,8 @@ function parseModelJson(json: Buffer, weights: Buffer, file: string): PackedMode
 }
 
 function checkLayers(arch: PolicyArch, network: PolicyNetwork, file: string): void {
-  const described = arch.network.layers.map((l) => `${l.name}:${l.in}→${l.out}:${l.activation}`);
-  const actual = network.layers.map((l) => `${l.name}:${l.inputs}→${l.units}:${l.activation}`);
+  const described = arch.network.layers.map((l) => JSON.stringify(l));
+  const actual = archLayers(network, torchSequential(network)).map((l) => JSON.stringify(l));
   if (`${described}` !== `${actual}`)
     throw new PolicyFolderError(
       `${file} describes layers ${described.join(', ')}, but model.json holds ${actual.join(', ')}`,
@@ -278,8 +338,10 @@ function checkSafetensors(bytes: Buffer, arch: PolicyArch, network: PolicyNetwor
   } catch (error) {
     throw new PolicyFolderError(`${file} is not a safetensors file: ${messageOf(error)}`);
   }
-  network.layers.forEach((layer, i) => {
-    const names = arch.network.layers[i];
+  const layers = weighted(network);
+  const tensorName = tensorNames(torchSequential(network));
+  layers.forEach((layer) => {
+    const names = tensorName(layer.name);
     for (const [name, tensor] of [
       [names.weight, layer.weight],
       [names.bias, layer.bias],
@@ -296,7 +358,7 @@ function checkSafetensors(bytes: Buffer, arch: PolicyArch, network: PolicyNetwor
         );
     }
   });
-  if (contents.tensors.size !== 2 * network.layers.length)
+  if (contents.tensors.size !== 2 * layers.length)
     throw new PolicyFolderError(`${file} holds tensors that belong to no layer of model.json`);
 }
 
