@@ -13,14 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import ort from 'onnxruntime-node';
 import type { CoreListener } from '../contract/api.ts';
 import { sessionConfigSchema, type SessionConfigInput } from '../contract/session-config.ts';
-import {
-  CHECKPOINT_FORMAT,
-  decodeModel,
-  encodeModel,
-  loadWeightsInto,
-  modelFromArtifacts,
-  packModel,
-} from '../learn/checkpoint.ts';
+import { decodeModel, loadWeightsInto, modelFromArtifacts, packModel } from '../learn/checkpoint.ts';
 import { evaluatePolicy } from '../learn/evaluate.ts';
 import { transpose } from '../learn/export/network.ts';
 import { PolicyFolderError, readPolicyFolder, writePolicyFolder } from '../learn/export/policy-folder.ts';
@@ -33,6 +26,7 @@ import { listing, newSession, runOnTinyDisk, tempDir } from '../store/test-suppo
 import { exportPolicy } from './policy-export.ts';
 import { loadPolicyFor, policyInfo } from './policy-import.ts';
 import { prepareSession } from './prepare.ts';
+import { saveActorCheckpoint } from './test-support.ts';
 
 const quiet: CoreListener = { frame: () => undefined, event: () => undefined };
 
@@ -265,17 +259,7 @@ async function sessionWithCheckpoint(
   seed = 11,
 ): Promise<{ id: number; checkpointId: number }> {
   const id = db.createSession(newSession({ config: sessionConfigSchema.parse({ env: 'toy' }) }));
-  const actor = createActor(259, 2, [256, 256], seed);
-  const checkpointId = db.saveModel(id, {
-    step: 40,
-    expertSteps: 30,
-    kind: 'actor',
-    format: CHECKPOINT_FORMAT,
-    data: encodeModel(await packModel(actor)),
-    metrics: { reason: 'initial-fit' },
-  });
-  actor.dispose();
-  return { id, checkpointId };
+  return { id, checkpointId: await saveActorCheckpoint(db, id, { seed }) };
 }
 
 function refusal(code: string, message: RegExp | string) {

@@ -7,9 +7,12 @@ import type { CoreListener, SessionStatus } from '../contract/api.ts';
 import { sessionConfigSchema } from '../contract/session-config.ts';
 import type { AimLearnerConfig } from '../learn/aim.ts';
 import { AsyncLearner } from '../learn/async-learner.ts';
+import { CHECKPOINT_FORMAT, encodeModel, packModel } from '../learn/checkpoint.ts';
+import { createActor } from '../learn/networks.ts';
 import { selectBackend } from '../learn/backend.ts';
 import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
+import type { ModelRecord } from '../store/records.ts';
 import { createEnvSetup } from './environments.ts';
 import { SessionRunner, type LearnerHooks } from './runner.ts';
 
@@ -101,4 +104,28 @@ export async function sessionHarness(options: HarnessOptions = {}): Promise<Harn
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Saves a full-size actor (259 → 256 → 256 → 2) of seeded random weights as a checkpoint of the
+ * session, as if a fit had run: what the policy exporter reads. Returns the checkpoint's id.
+ */
+export async function saveActorCheckpoint(
+  db: AimDatabase,
+  sessionId: number,
+  options: { seed: number } & Partial<Omit<ModelRecord, 'data' | 'kind' | 'format'>>,
+): Promise<number> {
+  const actor = createActor(259, 2, [256, 256], options.seed);
+  try {
+    return db.saveModel(sessionId, {
+      step: options.step ?? 40,
+      expertSteps: options.expertSteps ?? 30,
+      kind: 'actor',
+      format: CHECKPOINT_FORMAT,
+      data: encodeModel(await packModel(actor)),
+      metrics: options.metrics ?? { reason: 'initial-fit' },
+    });
+  } finally {
+    actor.dispose();
+  }
 }

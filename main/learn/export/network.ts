@@ -147,7 +147,8 @@ export function policyNetwork(packed: PackedModel, input?: NetworkInput): Policy
           flow.kind !== 'map' ||
           pool[0] !== pool[1] ||
           stride[0] !== stride[1] ||
-          layer.config.padding !== 'valid'
+          layer.config.padding !== 'valid' ||
+          layer.config.data_format !== 'channels_last'
         )
           throw new NetworkExportError(
             `layer ${name} is a pooling the exporter does not know (square, valid, over a map)`,
