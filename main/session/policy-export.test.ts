@@ -20,6 +20,7 @@ import { PolicyFolderError, readPolicyFolder, writePolicyFolder } from '../learn
 import { decodeSafetensors, encodeSafetensors } from '../learn/export/safetensors.ts';
 import { createActor } from '../learn/networks.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
+import type { ModelRow } from '../store/records.ts';
 import { DatabaseError } from '../store/errors.ts';
 import { ExportError } from '../store/export/errors.ts';
 import { listing, newSession, runOnTinyDisk, tempDir } from '../store/test-support.ts';
@@ -348,6 +349,17 @@ describe('policy export and import: bad input', () => {
       refusal(
         'checkpoint',
         `Session ${id} has no actor checkpoint ${checkpointId + 5}; its latest are ${checkpointId} (step 40)`,
+      ),
+    );
+    const ensemble = db.createSession(newSession());
+    await saveActorCheckpoint(db, ensemble, { seed: 1 });
+    const second = await saveActorCheckpoint(db, ensemble, { seed: 2 });
+    db.saveModel(ensemble, { ...(db.model(second) as ModelRow), kind: 'actor-2' });
+    await assert.rejects(
+      exportPolicy(db, { sessionId: ensemble, out }),
+      refusal(
+        'checkpoint',
+        /is an ensemble of 2 actors \(method aim\); this build exports single-network policies only$/,
       ),
     );
     const chosen = await exportPolicy(db, { sessionId: id, out, checkpointId });

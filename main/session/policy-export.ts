@@ -41,6 +41,14 @@ export async function exportPolicy(
     throw new DatabaseError('session', `Session ${options.sessionId} does not exist in ${db.path}`);
   const row = actorCheckpoint(db, session, options.checkpointId);
   const what = `checkpoint ${row.id} of session ${session.id}`;
+  // An ensemble acts as the mean of its members (actor, actor-2, …); its first member alone is not
+  // the policy the session evaluated, so it is refused rather than exported as if it were.
+  const members = db.models(session.id).filter((m) => m.step === row.step && /^actor-\d+$/.test(m.kind));
+  if (members.length > 0)
+    throw new ExportError(
+      'checkpoint',
+      `The policy of ${what} is an ensemble of ${members.length + 1} actors (method ${session.method}); this build exports single-network policies only`,
+    );
   if (row.format !== CHECKPOINT_FORMAT)
     throw new ExportError(
       'checkpoint',
