@@ -96,7 +96,10 @@ export interface ReviewOpen {
   lastStep: number;
   episodes: ReviewEpisode[];
   takeovers: ReviewTakeover[];
-  /** Steps at which the gate asked for help. */
+  /**
+   * Steps at which a help request started a takeover (read from the takeovers, so opening does not
+   * scan every step); review.series has every step's help flag.
+   */
   helpRequests: number[];
   evaluations: ReviewEvaluation[];
 }

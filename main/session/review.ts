@@ -12,7 +12,7 @@ import type {
   TakeoverDetail,
 } from '../contract/review.ts';
 import type { AimDatabase } from '../store/database.ts';
-import type { EvaluationRow, SessionRow } from '../store/records.ts';
+import type { EpisodeRecord, EpisodeSpan, EvaluationRow, SessionRow } from '../store/records.ts';
 import { createEnvSetup } from './environments.ts';
 
 export class ReviewError extends Error {
@@ -65,7 +65,7 @@ export class ReviewService {
       decisionHz: decisionHzOf(config.env),
       firstStep: bounds.first,
       lastStep: bounds.last,
-      episodes: this.db.episodeSpans(sessionId).map((span) => {
+      episodes: this.spans(sessionId, bounds, finished).map((span) => {
         const done = finished.get(span.episode);
         return {
           episode: span.episode,
@@ -77,7 +77,7 @@ export class ReviewService {
         };
       }),
       takeovers,
-      helpRequests: this.db.helpRequestSteps(sessionId),
+      helpRequests: takeovers.flatMap((t) => (t.requestStep === null ? [] : [t.requestStep])),
       evaluations: this.db.evaluations(sessionId).map(evaluationOf),
     };
   }
@@ -161,7 +161,7 @@ export class ReviewService {
     const totalSteps = bounds === null ? 0 : bounds.last + 1;
     const takeovers = this.db.takeovers(sessionId);
     const finished = new Map(this.db.episodes(sessionId).map((e) => [e.episode, e]));
-    const perEpisode = this.db.episodeSpans(sessionId).map((span) => ({
+    const perEpisode = this.spans(sessionId, bounds ?? { first: 0, last: -1 }, finished).map((span) => ({
       episode: span.episode,
       steps: span.steps,
       takeovers: takeovers.filter((t) => t.episode === span.episode && t.trigger !== 'warmup').length,
@@ -198,6 +198,32 @@ export class ReviewService {
       }),
       evaluations: this.db.evaluations(sessionId).map(evaluationOf),
     };
+  }
+
+  /**
+   * Each episode's steps. Finished episodes say where they lie (the episodes table); only the steps
+   * they do not cover (the episode running at the end, one cut off by a crash) are grouped from the
+   * steps themselves, so opening a long session reads a few rows, not all of them.
+   */
+  private spans(
+    sessionId: number,
+    bounds: { first: number; last: number },
+    finished: ReadonlyMap<number, EpisodeRecord>,
+  ): EpisodeSpan[] {
+    const out: EpisodeSpan[] = [];
+    let next = bounds.first;
+    for (const e of [...finished.values()].sort((a, b) => a.startStep - b.startStep)) {
+      if (e.startStep > next) out.push(...this.db.episodeSpansIn(sessionId, next, e.startStep - 1));
+      out.push({
+        episode: e.episode,
+        firstStep: e.startStep,
+        lastStep: e.startStep + e.steps - 1,
+        steps: e.steps,
+      });
+      next = Math.max(next, e.startStep + e.steps);
+    }
+    if (next <= bounds.last) out.push(...this.db.episodeSpansIn(sessionId, next, bounds.last));
+    return out;
   }
 
   private session(sessionId: number): SessionRow {

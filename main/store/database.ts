@@ -91,12 +91,13 @@ export interface AimDatabase {
   series(sessionId: number, fromStep: number, toStep: number): review.SeriesRows;
   /** The first and last recorded step; null when the session has none. */
   stepBounds(sessionId: number): { first: number; last: number } | null;
-  helpRequestSteps(sessionId: number): number[];
   takeover(sessionId: number, id: number): TakeoverRow | undefined;
   takeoverStarts(sessionId: number): ReturnType<typeof review.takeoverStarts>;
   expertCurve(sessionId: number, every: number): Array<{ step: number; expertSteps: number }>;
   /** Each episode's scenario seed, without the scene geometry. */
   sceneSeeds(sessionId: number): Map<number, number>;
+  /** Episode spans within steps fromStep..toStep (cheap for a short range, unlike episodeSpans). */
+  episodeSpansIn(sessionId: number, fromStep: number, toStep: number): EpisodeSpan[];
 
   saveModel(sessionId: number, m: ModelRecord): number;
   latestModel(sessionId: number, kind: string): ModelRow | undefined;
@@ -322,10 +323,6 @@ class Store implements AimDatabase {
     return review.stepBounds(this.#st, sessionId);
   }
 
-  helpRequestSteps(sessionId: number): number[] {
-    return review.helpRequestSteps(this.#st, sessionId);
-  }
-
   takeover(sessionId: number, id: number): TakeoverRow | undefined {
     return review.takeover(this.#st, sessionId, id);
   }
@@ -340,6 +337,10 @@ class Store implements AimDatabase {
 
   sceneSeeds(sessionId: number): Map<number, number> {
     return review.sceneSeeds(this.#st, sessionId);
+  }
+
+  episodeSpansIn(sessionId: number, fromStep: number, toStep: number): EpisodeSpan[] {
+    return review.episodeSpansIn(this.#st, sessionId, fromStep, toStep);
   }
 
   saveModel(sessionId: number, m: ModelRecord): number {

@@ -3,7 +3,7 @@
 // scrubber read a few numeric columns; the primary key (session_id, step) serves every range.
 import type { Statements } from './codec.ts';
 import { float64Of } from './codec.ts';
-import type { TakeoverRow } from './records.ts';
+import type { EpisodeSpan, TakeoverRow } from './records.ts';
 import type { TakeoverTrigger, HandbackReason } from '../contract/modes.ts';
 import type { ReviewSeries } from '../contract/review.ts';
 import { CONTROL_MODES, type ControlMode } from '../contract/modes.ts';
@@ -70,14 +70,6 @@ export function stepBounds(st: Statements, sessionId: number): { first: number; 
   return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
 }
 
-/** Steps at which the gate asked for help, in order. */
-export function helpRequestSteps(st: Statements, sessionId: number): number[] {
-  return st
-    .get('SELECT step FROM steps WHERE session_id = ? AND help_requested = 1 ORDER BY step')
-    .pluck()
-    .all(sessionId) as number[];
-}
-
 export function takeover(st: Statements, sessionId: number, id: number): TakeoverRow | undefined {
   const row = st
     .get(
@@ -132,4 +124,19 @@ export function sceneSeeds(st: Statements, sessionId: number): Map<number, numbe
     seed: number;
   }>;
   return new Map(rows.map((r) => [r.episode, r.seed]));
+}
+
+/** Episode spans of the steps fromStep..toStep only (a range scan, unlike a whole-session GROUP BY). */
+export function episodeSpansIn(
+  st: Statements,
+  sessionId: number,
+  fromStep: number,
+  toStep: number,
+): EpisodeSpan[] {
+  return st
+    .get(
+      `SELECT episode, min(step) AS firstStep, max(step) AS lastStep, count(*) AS steps
+       FROM steps WHERE session_id = ? AND step BETWEEN ? AND ? GROUP BY episode ORDER BY firstStep`,
+    )
+    .all(sessionId, fromStep, toStep) as EpisodeSpan[];
 }

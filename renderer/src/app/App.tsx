@@ -28,11 +28,15 @@ import { defaultFormValues, sessionFormFields, type FormValues } from '../views/
 import { SplitPane } from './SplitPane.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { findShortcut, stepWindow, type ShortcutId } from './shortcuts.ts';
+import { ReviewPage, type ReviewKeys } from '../views/review/ReviewPage.tsx';
 
 export interface AppProps {
   client: CoreClient;
   store: LiveStore;
 }
+
+const APP_VIEWS = ['live', 'review'] as const;
+type AppView = (typeof APP_VIEWS)[number];
 
 const TOPDOWN_DEFAULTS: TopDownOptions = { headingUp: false, inset: true, lidar: false };
 
@@ -101,6 +105,8 @@ export function App({ client, store }: AppProps) {
   const device = useSyncExternalStore(link.subscribe, link.getState);
   const [helpOpen, setHelpOpen] = useState(false);
   const [layoutEpoch, setLayoutEpoch] = useState(0);
+  const [view, setView] = useState<AppView>(() => loadPref('view', parseOneOf(APP_VIEWS), 'live'));
+  const reviewKeys = useRef<ReviewKeys | null>(null);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -108,6 +114,7 @@ export function App({ client, store }: AppProps) {
   }, [theme]);
   useEffect(() => savePref('topdown', topDown), [topDown]);
   useEffect(() => savePref('plot.window', plotWindow), [plotWindow]);
+  useEffect(() => savePref('view', view), [view]);
 
   const showError = useCallback((text: string) => setMessage({ kind: 'error', text }), []);
   // Notices never hide an error the user has not dismissed.
@@ -266,6 +273,14 @@ export function App({ client, store }: AppProps) {
     plotLonger: () => setPlotWindow((w) => stepWindow(w, 1)),
     theme: () => setTheme((t) => (t === 'dark' ? 'light' : 'dark')),
     resetLayout: () => setLayoutEpoch((e) => e + 1),
+    review: () => setView((v) => (v === 'live' ? 'review' : 'live')),
+    replayPlay: () => reviewKeys.current?.playPause(),
+    replayBack: () => reviewKeys.current?.stepBack(),
+    replayForward: () => reviewKeys.current?.stepForward(),
+    replayPreviousTakeover: () => reviewKeys.current?.previousTakeover(),
+    replayNextTakeover: () => reviewKeys.current?.nextTakeover(),
+    replaySlower: () => reviewKeys.current?.slower(),
+    replayFaster: () => reviewKeys.current?.faster(),
     help: () => setHelpOpen((h) => !h),
   };
   const modalOpen = dialogOpen || helpOpen || calibrating;
@@ -289,11 +304,27 @@ export function App({ client, store }: AppProps) {
   }, []);
 
   return (
-    <div className="app" ref={rootRef}>
+    <div className={`app ${view === 'review' ? 'reviewing' : ''}`} ref={rootRef}>
       <header className="topbar">
         <div className="brand">
           <span className="brand-name">AIM Workstation</span>
           <span className="muted">{info ? `v${info.version} · ${info.host}` : ''}</span>
+          <div className="segmented view-switch" role="tablist" aria-label="Live view or review (V)">
+            {APP_VIEWS.map((v) => (
+              <button
+                key={v}
+                type="button"
+                role="tab"
+                aria-selected={view === v}
+                className={view === v ? 'on' : ''}
+                onClick={() => setView(v)}
+                title="Live view or review (V)"
+                data-testid={`view-${v}`}
+              >
+                {v === 'live' ? 'Live' : 'Review'}
+              </button>
+            ))}
+          </div>
         </div>
         <ModeBanner
           store={store}
@@ -330,50 +361,71 @@ export function App({ client, store }: AppProps) {
           </button>
         </div>
       </header>
-      <Hud store={store} status={status} info={info} evaluation={statusEvaluation(status)} />
-      <main className="workspace">
-        <SplitPane
-          id="main"
-          direction="row"
-          initial={0.6}
-          minPx={320}
-          epoch={layoutEpoch}
-          label="Resize the live views and the map"
-        >
-          <SplitPane
-            id="left"
-            direction="column"
-            initial={0.62}
-            epoch={layoutEpoch}
-            label="Resize the chase camera and the Q plot"
-          >
-            <ChaseView store={store} theme={theme} />
-            <QPlot store={store} theme={theme} windowSeconds={plotWindow} onWindowChange={setPlotWindow} />
-          </SplitPane>
-          <SplitPane
-            id="right"
-            direction="column"
-            initial={0.55}
-            epoch={layoutEpoch}
-            label="Resize the map and the learning curves"
-          >
-            <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} />
-            <div className="side-stack">
-              <SessionControls
-                client={client}
-                status={status}
-                connected={connected}
-                pace={form.pace ?? 'realtime'}
-                onPace={setPace}
-                onNewSession={() => setDialogOpen(true)}
-                onStatus={applyStatus}
-                onError={showError}
-              />
-              <MetricsPanel metrics={metrics} theme={theme} />
-            </div>
-          </SplitPane>
-        </SplitPane>
-      </main>
+      {view === 'review' ? (
+        <ReviewPage
+          client={client}
+          theme={theme}
+          topDown={topDown}
+          onToggleTopDown={toggleTopDown}
+          plotWindow={plotWindow}
+          onPlotWindow={setPlotWindow}
+          liveSessionId={active ? status.sessionId : null}
+          onError={showError}
+          keys={reviewKeys}
+        />
+      ) : (
+        <>
+          <Hud store={store} status={status} info={info} evaluation={statusEvaluation(status)} />
+          <main className="workspace">
+            <SplitPane
+              id="main"
+              direction="row"
+              initial={0.6}
+              minPx={320}
+              epoch={layoutEpoch}
+              label="Resize the live views and the map"
+            >
+              <SplitPane
+                id="left"
+                direction="column"
+                initial={0.62}
+                epoch={layoutEpoch}
+                label="Resize the chase camera and the Q plot"
+              >
+                <ChaseView store={store} theme={theme} />
+                <QPlot
+                  store={store}
+                  theme={theme}
+                  windowSeconds={plotWindow}
+                  onWindowChange={setPlotWindow}
+                />
+              </SplitPane>
+              <SplitPane
+                id="right"
+                direction="column"
+                initial={0.55}
+                epoch={layoutEpoch}
+                label="Resize the map and the learning curves"
+              >
+                <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} />
+                <div className="side-stack">
+                  <SessionControls
+                    client={client}
+                    status={status}
+                    connected={connected}
+                    pace={form.pace ?? 'realtime'}
+                    onPace={setPace}
+                    onNewSession={() => setDialogOpen(true)}
+                    onStatus={applyStatus}
+                    onError={showError}
+                  />
+                  <MetricsPanel metrics={metrics} theme={theme} />
+                </div>
+              </SplitPane>
+            </SplitPane>
+          </main>
+        </>
+      )}
       <footer className="statusline">
         <MessageLine message={message} onDismiss={() => setMessage(null)} />
         <DeviceStatus device={device} ff={ff} onCalibrate={() => setCalibrating(true)} />

@@ -14,6 +14,14 @@ export const SHORTCUT_IDS = [
   'plotLonger',
   'theme',
   'resetLayout',
+  'review',
+  'replayPlay',
+  'replayBack',
+  'replayForward',
+  'replayPreviousTakeover',
+  'replayNextTakeover',
+  'replaySlower',
+  'replayFaster',
   'help',
 ] as const;
 export type ShortcutId = (typeof SHORTCUT_IDS)[number];
@@ -54,6 +62,24 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'plotLonger', key: ']', label: ']', description: 'Q plot: longer window' },
   { id: 'theme', key: 't', label: 'T', description: 'Light or dark theme' },
   { id: 'resetLayout', key: 'r', label: 'R', description: 'Reset the pane sizes' },
+  { id: 'review', key: 'v', label: 'V', description: 'Switch between the live view and review' },
+  { id: 'replayPlay', key: 'k', label: 'K', description: 'Review: play or pause the replay' },
+  { id: 'replayBack', key: ',', label: ',', description: 'Review: one decision back' },
+  { id: 'replayForward', key: '.', label: '.', description: 'Review: one decision forward' },
+  {
+    id: 'replayPreviousTakeover',
+    key: 'PageUp',
+    label: 'Page Up',
+    description: 'Review: jump to the previous takeover',
+  },
+  {
+    id: 'replayNextTakeover',
+    key: 'PageDown',
+    label: 'Page Down',
+    description: 'Review: jump to the next takeover',
+  },
+  { id: 'replaySlower', key: '-', label: '-', description: 'Review: slower replay (down to 0.25×)' },
+  { id: 'replayFaster', key: '=', label: '=', description: 'Review: faster replay (up to 8×)' },
   { id: 'help', key: '?', label: '?', description: 'Show or hide this list' },
 ];
 

@@ -33,6 +33,14 @@ export const TRAIL_CAPACITY = 1200;
 
 type Listener = () => void;
 
+export interface LiveStoreOptions {
+  /**
+   * The Q plot's x value of a frame. Live, a continuous session clock built from simTime; replay
+   * passes step / decisionHz so points read from the recording line up with the frames.
+   */
+  clock?: (frame: Frame) => number;
+}
+
 export class LiveStore {
   scene: SceneEvent | null = null;
   /** Increments when the scene changes, so views can rebuild cached paths. */
@@ -57,6 +65,11 @@ export class LiveStore {
   private clockOffset = 0;
   private lastSimTime = Number.NaN;
   private lastDt = 0.1;
+  private readonly clock: (frame: Frame) => number;
+
+  constructor(options: LiveStoreOptions = {}) {
+    this.clock = options.clock ?? ((frame) => this.sessionClock(frame));
+  }
 
   /** Feeds one binary frame; malformed frames are counted and dropped. */
   pushFrame(data: Float64Array, at: number): void {
@@ -76,7 +89,7 @@ export class LiveStore {
     this.latest = { frame, at };
 
     this.plot.push({
-      t: this.sessionClock(frame),
+      t: this.clock(frame),
       q: frame.q,
       threshold: frame.threshold,
       mode: modeCode(frame.mode),
@@ -145,6 +158,11 @@ export class LiveStore {
   subscribeFrames(listener: Listener): () => void {
     this.frameListeners.add(listener);
     return () => this.frameListeners.delete(listener);
+  }
+
+  /** Forgets the frames, the plot and the trail (replay, before drawing from another point). */
+  clearFrames(): void {
+    this.clearSessionData();
   }
 
   private clearSessionData(): void {
