@@ -148,7 +148,7 @@ export interface RawSample {
 
 export interface TakeoverDetail {
   takeover: ReviewTakeover;
-  /** Seconds between the first and the last step under expert control. */
+  /** Seconds under expert control: the recorded wall-clock duration, else its decisions' time. */
   durationSeconds: number;
   preRollMs: number;
   /** The pre-roll's steps, the span's steps and a few after hand-back. */

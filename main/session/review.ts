@@ -131,13 +131,17 @@ export class ReviewService {
       last === undefined
         ? []
         : this.db.inputSamples(sessionId, origin - PRE_ROLL_MS, last.wallMs + 1000 / hz);
+    // In real time the wall clock is the decisions' clock and the raw samples' (a person's pace is
+    // in it); a fast session's wall clock is compressed, so its decisions are timed by their count.
+    const realtime = session.config.pace === 'realtime';
+    const decisions = (row.endStep - row.startStep + 1) / hz;
     return {
       takeover: row,
-      durationSeconds: (row.endStep - row.startStep + 1) / hz,
+      durationSeconds: realtime && row.durationMs !== null ? row.durationMs / 1000 : decisions,
       preRollMs: PRE_ROLL_MS,
       steps: steps.map((s) => ({
         step: s.step,
-        ms: s.wallMs - origin,
+        ms: realtime ? s.wallMs - origin : ((s.step - row.startStep) * 1000) / hz,
         mode: modeCode(s.mode),
         q: s.q,
         threshold: s.threshold,

@@ -17,7 +17,7 @@ import { axisStyle, UChart } from './UChart.tsx';
 const HEAT_CELL = 10;
 const REACTION_BIN_MS = 100;
 
-function barOptions(theme: ThemeName, xLabel: string, yLabel: string, colour: string) {
+function barOptions(theme: ThemeName, xLabel: string, yLabel: string, colour: string, pad = 0.5) {
   const colours = plotColors(theme);
   const axis = axisStyle(colours);
   return (width: number, height: number): uPlot.Options => ({
@@ -25,7 +25,11 @@ function barOptions(theme: ThemeName, xLabel: string, yLabel: string, colour: st
     height,
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false, setScale: false } },
-    scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] } },
+    scales: {
+      // Bars are centred on their x: half a bar of room at either end.
+      x: { time: false, range: (_u, min, max) => [(min ?? 0) - pad, (max ?? 0) + pad] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] },
+    },
     axes: [
       { ...axis, label: xLabel, labelSize: 16, size: 34 },
       { ...axis, size: 40 },
@@ -184,7 +188,7 @@ export function SessionAnalytics({
   const episodeOptions = useMemo(() => barOptions(theme, 'episode', 'takeovers', colour), [theme, colour]);
   const minuteOptions = useMemo(() => barOptions(theme, 'minute', 'takeovers', colour), [theme, colour]);
   const reactionOptions = useMemo(
-    () => barOptions(theme, 'reaction time (ms)', 'takeovers', MODE_STYLES.help.color),
+    () => barOptions(theme, 'reaction time (ms)', 'takeovers', MODE_STYLES.help.color, REACTION_BIN_MS / 2),
     [theme],
   );
 

@@ -74,7 +74,7 @@ function Transport({
         title="Previous takeover (Page Up)"
         data-testid="prev-takeover"
       >
-        ⏮ Takeover
+        ‹ Previous takeover
       </button>
       <button
         type="button"
@@ -82,7 +82,7 @@ function Transport({
         title="One decision back (,)"
         data-testid="step-back"
       >
-        ◀ Step
+        ‹ Step
       </button>
       <button
         type="button"
@@ -91,7 +91,7 @@ function Transport({
         title="Play or pause (K)"
         data-testid="play-button"
       >
-        {state.playing ? '⏸ Pause' : '▶ Play'}
+        {state.playing ? 'Pause' : 'Play'}
       </button>
       <button
         type="button"
@@ -99,7 +99,7 @@ function Transport({
         title="One decision forward (.)"
         data-testid="step-forward"
       >
-        Step ▶
+        Step ›
       </button>
       <button
         type="button"
@@ -107,7 +107,7 @@ function Transport({
         title="Next takeover (Page Down)"
         data-testid="next-takeover"
       >
-        Takeover ⏭
+        Next takeover ›
       </button>
       <label className="inline-select">
         <span className="muted">speed</span>
@@ -156,16 +156,7 @@ function ReplayView({
   plotWindow,
   onPlotWindow,
   keys,
-}: {
-  client: CoreClient;
-  replay: ReplayController;
-  theme: ThemeName;
-  topDown: TopDownOptions;
-  onToggleTopDown: (option: keyof TopDownOptions) => void;
-  plotWindow: number;
-  onPlotWindow: (seconds: number) => void;
-  keys: MutableRefObject<ReviewKeys | null>;
-}) {
+}: Omit<ReviewPageProps, 'liveSessionId' | 'onError'> & { replay: ReplayController }) {
   const state = useSyncExternalStore(replay.subscribe, replay.getSnapshot);
   const [selected, setSelected] = useState<ReviewTakeover | null>(null);
   const takeovers = replay.session.takeovers;

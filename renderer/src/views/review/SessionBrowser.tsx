@@ -123,7 +123,10 @@ export function SessionBrowser({
           type="search"
           placeholder="Filter: operator, environment, status…"
           value={query.filter}
-          onChange={(e) => setQuery((q) => ({ ...q, filter: e.currentTarget.value }))}
+          onChange={(e) => {
+            const filter = e.currentTarget.value;
+            setQuery((q) => ({ ...q, filter }));
+          }}
           data-testid="session-filter"
           aria-label="Filter the sessions"
         />

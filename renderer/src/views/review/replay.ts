@@ -136,6 +136,8 @@ export class ReplayController {
       if (stale()) return;
       this.store.clearFrames();
       this.store.pushFrame(frame, performance.now());
+      // Listeners read the frame on screen (its episode, its mode): tell them it changed.
+      this.set({ step: at });
 
       const plotSteps = Math.ceil(this.plotSeconds * this.session.decisionHz);
       const window = seekWindow(at, this.range, plotSteps);
