@@ -122,6 +122,12 @@ test('train --resume of a missing session or one without a checkpoint fails in o
     assert.equal(result.stderr.trim().split('\n').length, 1);
     assert.equal(snapshot(db), before);
   }
+  // A new session from a policy folder that is not there: refused before any row is written.
+  const missing = path.join(dir, 'no-policy');
+  const fromPolicy = aim('train', ...SMALL, '--steps', '30', '--initial-policy', missing, '--db', db);
+  assert.equal(fromPolicy.code, 1);
+  assert.equal(fromPolicy.stderr.trim(), `aim train: The policy folder ${missing} does not exist`);
+  assert.equal(snapshot(db), before);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -152,6 +152,12 @@ export const trainCommand = {
       description:
         'Episodes per evaluation, on held-out seeds from 1000 (default 50; 1 on toy, whose one scenario is deterministic).',
     },
+    'initial-policy': {
+      type: 'string',
+      placeholder: 'DIR',
+      description:
+        'Start the novice as this exported policy folder (aim export policy) instead of fresh weights.',
+    },
     resume: {
       type: 'integer',
       min: 1,
@@ -216,6 +222,8 @@ function newSessionConfig(flags: TrainFlags) {
     aim: knobs(flags),
     evalEvery: flags['eval-every'],
     evalEpisodes: flags['eval-episodes'] ?? (flags.env === 'toy' ? 1 : 50),
+    // Absolute, so the session row names the folder wherever it is read.
+    initialPolicy: flags['initial-policy'] === undefined ? undefined : path.resolve(flags['initial-policy']),
   });
 }
 
