@@ -96,6 +96,8 @@ export const expertSourceSchema = z.discriminatedUnion('kind', [
       pedalThreshold: z.number().gt(0).max(1).default(0.2),
       /** |wheel − novice steer| (steer units, [−1, 1]) that counts as taking over. */
       steerThreshold: z.number().gt(0).max(2).default(0.3),
+      /** No sample for this long while the person drives is a fault (brake, pause); 200 ms by default. */
+      staleInputMs: z.number().int().min(50).max(5000).default(200),
       /** Hand back when the novice agrees with the person (AIM's rule), when they let go, or either. */
       handback: z.enum(HANDBACK_RULES).default('both'),
     })

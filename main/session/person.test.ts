@@ -64,6 +64,7 @@ function step(
 
 test('the person drives the warm-up and keeps driving until the first fit exists', () => {
   const { p, gate } = person({}, 3);
+  assert.equal(p.decide([0, 0], null, 0).driver, 'waiting', 'not a fault before the first sample');
   const first = step(p, 0, wheel(0.2, { throttle: 0.5 }));
   assert.equal(first.driver, 'person');
   assert.equal(first.mode, 'warmup');
@@ -159,6 +160,7 @@ test('fail-safe: stale input or a lost device while the person drives is a fault
   step(p, 100, wheel(0), [0, 0.5], HIGH_Q);
   step(p, 200, wheel(0.5, { paddle: true }));
   // No sample for longer than the limit.
+  assert.equal(p.decide([0, 0.5], LOW_Q, 200 + STALE_INPUT_MS - 1).driver, 'person', 'still fresh');
   const stale = p.decide([0, 0.5], LOW_Q, 200 + STALE_INPUT_MS + 1);
   assert.deepEqual([stale.driver, stale.action], ['fault', [0, -1]]);
   assert.match(stale.fault ?? '', /stopped arriving.*braked to a stop.*paused/);

@@ -23,14 +23,17 @@ import type { MethodGate } from '../learn/method.ts';
 
 export type PersonExpert = Extract<ExpertSource, { kind: 'person' }>;
 
-/** A person's input older than this while they drive is a fault. */
+/** A person's input older than this while they drive is a fault (the keyboard's limit; a person session sets its own). */
 export const STALE_INPUT_MS = 200;
 
 export type PersonPhase = 'warmup' | 'robot' | 'help' | 'person';
 
 export interface PersonTurn {
-  /** 'fault': the person drove and their input is gone; the runner brakes. */
-  driver: 'robot' | 'person' | 'fault';
+  /**
+   * 'fault': the person drove and their input is gone; the runner brakes. 'waiting': the session
+   * has not heard from the person yet, so the first decision waits for them.
+   */
+  driver: 'robot' | 'person' | 'fault' | 'waiting';
   mode: ControlMode;
   /** The person's [steer, throttle] when they drive. */
   action: [number, number] | null;
@@ -67,6 +70,7 @@ export class PersonTakeover {
   readonly settings: PersonExpert;
   private readonly gate: MethodGate;
   private latest: Latest | null = null;
+  private heard = false;
   private lost: string | null = null;
   private phase: PersonPhase;
   /** The person's takeover span is open (the runner's TakeoverLog has begun it). */
@@ -109,6 +113,7 @@ export class PersonTakeover {
   /** A sample from the person's device (or the keyboard), stamped with the core's clock. */
   input(sample: HumanInput, receivedAt: number): void {
     this.latest = { sample, receivedAt };
+    this.heard = true;
     this.source = sample.raw?.deviceKey ?? sample.source;
     if (this.phase === 'help' && this.actedAt === null && this.armed && this.acts(sample, this.noviceSteer))
       this.actedAt = receivedAt;
@@ -159,6 +164,7 @@ export class PersonTakeover {
     const judged = (personDriving: boolean) =>
       this.gate.step({ q, discrepancy: 0, personDriving, warmupTakeover: true });
 
+    if (!this.heard) return turn({ driver: 'waiting', mode: this.gate.inWarmup ? 'warmup' : 'robot' });
     if (this.phase === 'warmup' || this.phase === 'person') {
       const inWarmup = this.gate.inWarmup;
       if (action === null) return this.fault(inWarmup);
@@ -254,6 +260,6 @@ export class PersonTakeover {
 
   private fresh(now: number): Latest | null {
     if (this.lost !== null || this.latest === null) return null;
-    return now - this.latest.receivedAt > STALE_INPUT_MS ? null : this.latest;
+    return now - this.latest.receivedAt > this.settings.staleInputMs ? null : this.latest;
   }
 }

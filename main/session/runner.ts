@@ -266,6 +266,9 @@ export class SessionRunner {
           // Behind by more than a period (a slow update): start a fresh schedule rather than rush.
           if (wait < -period) due = this.now();
           await sleep(Math.max(0, wait));
+          // Timers run before the event loop reads sockets: let input that queued up while the
+          // loop was busy arrive before judging whether the person's input went stale.
+          await yieldToEventLoop();
         } else if (this.step % 16 === 0) {
           await yieldToEventLoop();
         }
@@ -367,7 +370,7 @@ export class SessionRunner {
       ? this.personTurn(this.person, novice, q, threshold)
       : this.gateTurn(novice, q, novelty, threshold);
     // The gate's score of this step (Q_c, or an ensemble's novelty) is what the Q plot shows.
-    this.play(obs, novice, q ?? novelty, threshold, turn);
+    if (turn !== null) this.play(obs, novice, q ?? novelty, threshold, turn);
   }
 
   /** The simulated expert answers the gate; a person may still take over with the keyboard. */
@@ -436,9 +439,11 @@ export class SessionRunner {
     novice: Float32Array,
     q: number | null,
     threshold: number | null,
-  ): Turn {
+  ): Turn | null {
     const now = this.now();
     const turn: PersonTurn = person.decide(novice, q, now);
+    // Nothing from the person yet (the session has just started): the first decision waits.
+    if (turn.driver === 'waiting') return null;
     if (turn.handback) this.endTakeover(turn.handback, now);
     if (turn.begin) {
       this.takeovers.begin({

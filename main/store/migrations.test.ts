@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CalibrationRecord } from '../contract/devices.ts';
 import { APPLICATION_ID, DatabaseError, openDatabase, SCHEMA_VERSION } from './database.ts';
 import { MIGRATIONS } from './schema.ts';
-import { tempDir } from './test-support.ts';
+import { G29_CALIBRATION, tempDir } from './test-support.ts';
 
 /** A database exactly as a v1 build left it, with one session, a takeover and two raw samples. */
 function v1Database(file: string): void {
@@ -32,18 +31,7 @@ function v1Database(file: string): void {
   db.close();
 }
 
-const record: CalibrationRecord = {
-  version: 1,
-  deviceKey: '046d:c24f',
-  profileKey: 'logitech-g29',
-  steer: { axis: 0, centre: 0.01, left: -0.98, right: 0.99, deadZone: 0.02 },
-  throttle: { source: 'axis', index: 2, released: 1, pressed: -1, deadZone: 0.02 },
-  brake: { source: 'axis', index: 3, released: 1, pressed: -1, deadZone: 0.02 },
-  clutch: null,
-  gain: 1.5,
-  rotationDeg: 900,
-  calibrated: true,
-};
+const record = G29_CALIBRATION;
 
 describe('schema v2', () => {
   it('migrates a v1 database, keeping its rows', () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { sessionConfigSchema } from '../contract/session-config.ts';
 import type { Scene } from '../contract/scene.ts';
+import type { CalibrationRecord } from '../contract/devices.ts';
 import type { NewSession, StepRecord } from './records.ts';
 
 /** A fresh folder, removed when the test file finishes. */
@@ -153,3 +154,17 @@ export const roadScene: Scene = {
   bounds: { minX: 0, minY: -1.75, maxX: 50, maxY: 1.75 },
   ego: { length: 4.5, width: 1.8 },
 };
+
+/** A calibrated Logitech G29 on Linux: pedals on axes 2 and 3, resting at +1, MetaDrive's gain. */
+export const G29_CALIBRATION: CalibrationRecord = Object.freeze({
+  version: 1,
+  deviceKey: '046d:c24f',
+  profileKey: 'logitech-g29',
+  steer: { axis: 0, centre: 0.01, left: -0.98, right: 0.99, deadZone: 0.02 },
+  throttle: { source: 'axis', index: 2, released: 1, pressed: -1, deadZone: 0.02 },
+  brake: { source: 'axis', index: 3, released: 1, pressed: -1, deadZone: 0.02 },
+  clutch: null,
+  gain: 1.5,
+  rotationDeg: 900,
+  calibrated: true,
+}) as CalibrationRecord;

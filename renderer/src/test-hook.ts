@@ -43,6 +43,17 @@ export interface AimTestHook {
   inputSent(): number;
   /** Help requests alerted (border flash and beep) since the page loaded. */
   helpAlerts(): number;
+  /** The latest frame's decision, or null before the first. */
+  frame(): LatestDecision | null;
+}
+
+export interface LatestDecision {
+  step: number;
+  mode: ControlMode;
+  novice: [number, number];
+  applied: [number, number];
+  egoSpeed: number;
+  helpRequested: boolean;
 }
 
 /** Filled in by the views that own the data; defaults answer "nothing yet". */
@@ -87,6 +98,12 @@ export function installTestHook(store: LiveStore): void {
     perf: (since: number) => perfSince(since),
     inputSent: () => probes.inputSent(),
     helpAlerts: () => probes.helpAlerts(),
+    frame: () => {
+      const frame = store.latest?.frame;
+      if (!frame) return null;
+      const { step, mode, novice, applied, egoSpeed, helpRequested } = frame;
+      return { step, mode, novice, applied, egoSpeed, helpRequested };
+    },
   });
   Object.defineProperty(window, '__aimTest', { value: hook, writable: false, configurable: false });
 }

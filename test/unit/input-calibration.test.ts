@@ -153,6 +153,15 @@ test('each step checks what it recorded and says what to do', () => {
   assert.match(skipStep(held).message ?? '', /Only the clutch can be skipped/);
 });
 
+test('the right-lock step may begin with the wheel still at the left lock', () => {
+  let s = advance(feed(start(), [axes(0)]));
+  s = advance(feed(s, [axes(-1)]));
+  // Continue was pressed before the wheel left the left lock; then it went all the way right.
+  s = advance(feed(s, [axes(-1), axes(-1), axes(0), axes(0.97)]));
+  assert.equal(currentStep(s), 'throttle', s.message ?? '');
+  assert.deepEqual([s.measured.right?.axes[0].min, s.measured.right?.axes[0].max], [-1, 0.97]);
+});
+
 test('an aborted calibration (cancelled, or the wheel unplugged mid-way) leaves the previous one', () => {
   const previous = calibrateWell(start()).active!;
   let s = start(previous);

@@ -401,9 +401,16 @@ test('new-session form: fields follow the contract schema, defaults come from it
   // A person's own fields show only with that kind.
   assert.deepEqual(
     byKey.get('expert.handback')?.options?.map((o) => o.value),
-    ['agreement', 'release', 'both'],
+    ['', 'agreement', 'release', 'both'],
   );
   assert.deepEqual(byKey.get('expert.gating')?.when, { key: 'expert', value: 'person' });
+  const person = checkForm(fields, {
+    ...defaultFormValues(fields),
+    expert: 'person',
+    'expert.handback': 'agreement',
+  });
+  assert.equal(person.ok, true, person.error ?? '');
+  assert.deepEqual(person.config.expert, { kind: 'person', handback: 'agreement' });
   // The test ids the end-to-end tests and the README screenshot script use.
   for (const id of [
     'env-select',

@@ -202,7 +202,9 @@ function extremeFrom(stats: ChannelStats, centre: number): number {
 
 /**
  * The steering axis and its lock on one side: the axis that travelled farthest from its centre
- * (so an unknown device's wheel is found by turning it), preferring `preferredAxis` on a tie.
+ * (so an unknown device's wheel is found by turning it), preferring `preferredAxis` on a tie. Given
+ * the other lock (`otherLock`), only readings on the far side of the centre from it count: a wheel
+ * still at the left lock when the right-lock step began must not read as the right lock.
  */
 export function deriveLock(
   recording: StepRecording,
@@ -210,12 +212,15 @@ export function deriveLock(
   preferredAxis: number,
   side: 'left' | 'right',
   axis?: number,
+  otherLock?: number,
 ): Derived<{ axis: number; value: number }> {
+  const extreme = (stats: ChannelStats, centre: number) =>
+    otherLock === undefined ? extremeFrom(stats, centre) : otherLock < centre ? stats.max : stats.min;
   let best = -1;
   let travel = 0;
   recording.axes.forEach((stats, i) => {
     if (stats === undefined || stats.untouched || (axis !== undefined && i !== axis)) return;
-    const t = Math.abs(extremeFrom(stats, centres[i] ?? 0) - (centres[i] ?? 0));
+    const t = Math.abs(extreme(stats, centres[i] ?? 0) - (centres[i] ?? 0));
     if (t > travel || (t === travel && i === preferredAxis)) {
       best = i;
       travel = t;
@@ -224,7 +229,7 @@ export function deriveLock(
   if (best < 0 || travel < MIN_LOCK_TRAVEL) {
     return { ok: false, error: `Turn the wheel all the way to the ${side} and hold it there.` };
   }
-  return { ok: true, value: { axis: best, value: extremeFrom(recording.axes[best], centres[best] ?? 0) } };
+  return { ok: true, value: { axis: best, value: extreme(recording.axes[best], centres[best] ?? 0) } };
 }
 
 /**
@@ -439,7 +444,14 @@ export function deriveCalibration(
     left = lock.value.value;
   }
   if (order.includes('right')) {
-    const lock = deriveLock(state.measured.right ?? EMPTY_RECORDING, centre, steerAxis, 'right', steerAxis);
+    const lock = deriveLock(
+      state.measured.right ?? EMPTY_RECORDING,
+      centre,
+      steerAxis,
+      'right',
+      steerAxis,
+      Number.isNaN(left) ? undefined : left,
+    );
     if (!lock.ok) return lock;
     right = lock.value.value;
     const c = centre[steerAxis] ?? 0;

@@ -166,7 +166,12 @@ function fieldFor(key: string, node: SchemaNode, advanced: boolean, forceOptiona
         Object.entries(variant.shape ?? {})
           .filter(([k]) => k !== 'kind')
           .flatMap(([k, v]) =>
-            fieldFor(`${key}.${k}`, v, advanced).map((f) => ({ ...f, when: { key, value: kinds[i] } })),
+            // A kind's field with a default may stay blank (the default applies), as the kind's
+            // defaults are not among the config's own.
+            fieldFor(`${key}.${k}`, v, advanced, v.def.type === 'default').map((f) => ({
+              ...f,
+              when: { key, value: kinds[i] },
+            })),
           ),
       );
       return [
