@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sessionConfigSchema, type BackendName, type SessionConfig } from './session-config.ts';
 import type { Scene } from './scene.ts';
+import { benchmarkCommandSchemas, type BenchmarkResponses } from './benchmark.ts';
 import { exportCommandSchemas, type ExportResponses } from './export.ts';
 import { reviewCommandSchemas, type ReviewResponses } from './review.ts';
 import {
@@ -34,6 +35,7 @@ export const commandSchemas = {
   'calibration.save': calibrationSaveSchema,
   'ff.status': empty,
   ...exportCommandSchemas,
+  ...benchmarkCommandSchemas,
 } as const;
 
 export type CommandName = keyof typeof commandSchemas;
@@ -79,7 +81,7 @@ export interface SessionListRow {
   successRate: number | null;
 }
 
-export interface CommandResponses extends ReviewResponses, ExportResponses {
+export interface CommandResponses extends ReviewResponses, ExportResponses, BenchmarkResponses {
   'app.info': AppInfo;
   'session.start': { sessionId: number };
   'session.pause': SessionStatus;

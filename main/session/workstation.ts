@@ -17,6 +17,7 @@ import { activeBackend } from '../learn/backend.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
 import { exportDataset } from '../store/export/index.ts';
 import { exportPolicy } from './policy-export.ts';
+import { openBenchmarkFolder } from './benchmark-folder.ts';
 import { loadPolicyFor, policyInfo } from './policy-import.ts';
 import { APP_VERSION, prepareSession, type PreparedSession } from './prepare.ts';
 import { ReviewService } from './review.ts';
@@ -94,6 +95,7 @@ export class Workstation implements CoreHandler {
     'export.policy': (request) => exportPolicy(this.db, request),
     'export.dataset': (request) => exportDataset(this.db, request),
     'policy.inspect': ({ folder }) => policyInfo(loadPolicyFor(folder)),
+    'benchmark.open': ({ folder }) => openBenchmarkFolder(folder),
   };
 
   private constructor(db: AimDatabase, host: HostKind) {

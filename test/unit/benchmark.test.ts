@@ -9,16 +9,19 @@ import path from 'node:path';
 import {
   BENCHMARK_FORMAT,
   benchmarkResultsSchema,
+  methodCurve,
+  tableRows,
   type BenchmarkConfig,
   type BenchmarkResults,
   type RunResult,
 } from '../../main/contract/benchmark.ts';
 import { UsageError } from '../../main/cli/args.ts';
-import { curveSvg, methodCurve } from '../../main/cli/benchmark/figures.ts';
+import { curveSvg } from '../../main/cli/benchmark/figures.ts';
 import { ResultsFolder } from '../../main/cli/benchmark/folder.ts';
 import { parseMethods } from '../../main/cli/benchmark/suites.ts';
 import { resultsTable } from '../../main/cli/benchmark/table.ts';
 import { runBenchmark } from '../../main/cli/commands/benchmark.ts';
+import { openBenchmarkFolder } from '../../main/session/benchmark-folder.ts';
 
 const CONFIG: BenchmarkConfig = {
   suite: 'toy',
@@ -238,6 +241,24 @@ test('a continued benchmark skips finished pairs, reruns the rest, and records a
     );
     assert.match(readFileSync(path.join(dir, 'table.md'), 'utf8'), /HG-DAgger seed 1: /);
     assert.match(readFileSync(path.join(dir, 'success.svg'), 'utf8'), /<polyline /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the core opens a results folder only with valid results, saying what is wrong otherwise', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-benchmark-'));
+  try {
+    assert.throws(() => openBenchmarkFolder(dir), /holds no results\.json/);
+    writeFileSync(path.join(dir, 'results.json'), '{ half');
+    assert.throws(() => openBenchmarkFolder(dir), /is not JSON/);
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify({ ...FIXTURE, runs: [{ method: 'aim' }] }));
+    assert.throws(() => openBenchmarkFolder(dir), /not benchmark results this version can read \(runs\.0\./);
+    writeFileSync(path.join(dir, 'results.json'), JSON.stringify(FIXTURE));
+    const opened = openBenchmarkFolder(dir);
+    assert.equal(opened.folder, dir);
+    assert.deepEqual(opened.runs, FIXTURE.runs);
+    assert.equal(tableRows(opened)[1].cells[5], '0.75 ± 0.35', 'the view’s rows are the table’s');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,10 +4,14 @@
 // renderer, where one is installed.
 import { existsSync } from 'node:fs';
 import type * as Playwright from 'playwright-core';
-import type { BenchmarkResults, EvaluationPoint } from '../../contract/benchmark.ts';
+import {
+  methodCurve,
+  methodName,
+  type BenchmarkResults,
+  type CurveMetric,
+} from '../../contract/benchmark.ts';
 import type { Method } from '../../contract/session-config.ts';
 import { lineChartSvg, type Series } from '../report/svg-chart.ts';
-import { meanStd, methodName } from './table.ts';
 
 const COLORS: Record<Method, string> = {
   aim: '#d62728',
@@ -17,32 +21,6 @@ const COLORS: Record<Method, string> = {
   'ensemble-dagger': '#9467bd',
   'thrifty-dagger': '#ff7f0e',
 };
-
-export type CurveMetric = 'successRate' | 'crashRate';
-
-export interface CurvePoint {
-  expertSteps: number;
-  mean: number;
-  std: number;
-  /** Seeds with an evaluation at this many expert-involved steps. */
-  seeds: number;
-}
-
-/** Per method, the mean and spread over its finished runs of `metric` at each evaluated budget. */
-export function methodCurve(results: BenchmarkResults, method: Method, metric: CurveMetric): CurvePoint[] {
-  const byBudget = new Map<number, number[]>();
-  for (const run of results.runs) {
-    if (run.method !== method || run.status !== 'finished') continue;
-    for (const point of run.evaluations as EvaluationPoint[]) {
-      const values = byBudget.get(point.expertSteps) ?? [];
-      values.push(point[metric]);
-      byBudget.set(point.expertSteps, values);
-    }
-  }
-  return [...byBudget.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([expertSteps, values]) => ({ expertSteps, ...meanStd(values), seeds: values.length }));
-}
 
 const TITLES: Record<CurveMetric, string> = {
   successRate: 'Test success rate',

@@ -10,6 +10,7 @@ import { MetricsStore } from '../state/metrics-store.ts';
 import { loadPref, parseNumberIn, parseOneOf, savePref, THEMES, type ThemeName } from '../state/prefs.ts';
 import { KeyboardTakeover, isEditableTarget } from '../input/keyboard.ts';
 import { WheelLink } from '../input/wheel-link.ts';
+import { BenchmarkDialog } from '../views/BenchmarkDialog.tsx';
 import { CalibrationDialog } from '../views/CalibrationDialog.tsx';
 import { DeviceStatus } from '../views/DeviceStatus.tsx';
 import { alertForHelp } from '../views/help-alert.ts';
@@ -104,6 +105,7 @@ export function App({ client, store }: AppProps) {
   );
   const device = useSyncExternalStore(link.subscribe, link.getState);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [resultsOpen, setResultsOpen] = useState(false);
   const [layoutEpoch, setLayoutEpoch] = useState(0);
   const [view, setView] = useState<AppView>(() => loadPref('view', parseOneOf(APP_VIEWS), 'live'));
   const reviewKeys = useRef<ReviewKeys | null>(null);
@@ -352,6 +354,16 @@ export function App({ client, store }: AppProps) {
           <button
             type="button"
             className="icon-button"
+            onClick={() => setResultsOpen(true)}
+            data-testid="benchmark-button"
+            aria-label="Benchmark results"
+            title="Benchmark results (a folder aim benchmark wrote)"
+          >
+            ▤
+          </button>
+          <button
+            type="button"
+            className="icon-button"
             onClick={() => setHelpOpen(true)}
             data-testid="help-button"
             aria-label="Keyboard shortcuts (?)"
@@ -447,6 +459,7 @@ export function App({ client, store }: AppProps) {
         onError={showError}
       />
       <HelpOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <BenchmarkDialog open={resultsOpen} onClose={() => setResultsOpen(false)} client={client} />
       <CalibrationDialog
         open={calibrating}
         onClose={() => setCalibrating(false)}
