@@ -69,6 +69,8 @@ export const runResultSchema = z
     error: z.string().nullable(),
     backend: z.string().nullable(),
     wallSeconds: z.number().min(0),
+    /** CPU time of the run's process, its learner thread included (below wallSeconds where runs share cores). */
+    cpuSeconds: z.number().min(0).optional(),
     metrics: runMetricsSchema.nullable(),
     evaluations: z.array(evaluationPointSchema),
   })

@@ -110,6 +110,7 @@ test('the table gives mean ± std over seeds at the budget, in the paper’s col
   assert.match(pvp, /0\.25 ± 0\.00/);
   assert.match(pvp, /1\/2 \(failed: seed 1\)/);
   assert.match(table, /- PVP seed 1: the learner thread exited \(code 1\)/);
+  assert.match(table, /\| AIM \| 2 \| 1234 \/ 1234 \| – \|/, 'time per run, by method');
 });
 
 test('the curves are the mean over seeds at each budget, with a ± std band, for success and crash rate', () => {

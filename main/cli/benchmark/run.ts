@@ -44,6 +44,7 @@ export function runSessionConfig(spec: RunSpec) {
 
 export async function runPair(spec: RunSpec, onProgress: (p: RunProgress) => void): Promise<RunResult> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   for (const suffix of ['', '-wal', '-shm'])
     if (existsSync(spec.dbPath + suffix)) rmSync(spec.dbPath + suffix);
   const db = openDatabase(spec.dbPath);
@@ -97,6 +98,7 @@ export async function runPair(spec: RunSpec, onProgress: (p: RunProgress) => voi
       seed: spec.seed,
       backend: session.runner.backend,
       wallSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      cpuSeconds: cpuSeconds(process.cpuUsage(cpuAtStart)),
       evaluations,
     };
     if (end.status !== 'finished')
@@ -123,4 +125,8 @@ export async function runPair(spec: RunSpec, onProgress: (p: RunProgress) => voi
   } finally {
     db.close();
   }
+}
+
+function cpuSeconds({ user, system }: NodeJS.CpuUsage): number {
+  return Number(((user + system) / 1e6).toFixed(1));
 }

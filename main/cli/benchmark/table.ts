@@ -15,6 +15,19 @@ export function resultsTable(results: BenchmarkResults): string {
     `| ${TABLE_HEADER.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.join(' | ')} |`),
   ];
+  lines.push(
+    '',
+    '| Method | Runs | Wall time per run (s, mean / max) | CPU time per run (s, mean) |',
+    '| --- | --- | --- | --- |',
+    ...config.methods.map((method) => {
+      const runs = results.runs.filter((run) => run.method === method && run.status === 'finished');
+      const wall = runs.map((run) => run.wallSeconds);
+      const cpu = runs.flatMap((run) => (run.cpuSeconds === undefined ? [] : [run.cpuSeconds]));
+      const mean = (values: number[]) =>
+        values.length > 0 ? (values.reduce((a, b) => a + b, 0) / values.length).toFixed(0) : '–';
+      return `| ${methodName(method)} | ${runs.length} | ${mean(wall)} / ${wall.length > 0 ? Math.max(...wall).toFixed(0) : '–'} | ${mean(cpu)} |`;
+    }),
+  );
   if (failures.length > 0)
     lines.push(
       '',
