@@ -84,7 +84,17 @@ export type Gating = (typeof GATINGS)[number];
 // The simulated expert answers help requests (a person can still take over with the keyboard), or a
 // person at a wheel, gamepad or the keyboard is the expert: they drive the warm-up and answer help.
 export const expertSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('scripted') }).strict(),
+  z
+    .object({
+      kind: z.literal('scripted'),
+      /**
+       * The action it gives when it drives: a sample from its Gaussian (as the release code's PPO
+       * expert, σ = 0.136, 0.458; the default) or its deterministic action ('none'). PVP's warm-up
+       * density gate uses the Gaussian either way.
+       */
+      noise: z.enum(['sampled', 'none']).optional(),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('person'),

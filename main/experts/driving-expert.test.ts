@@ -7,6 +7,7 @@ import { createToyEnv } from '../sim/driving/index.ts';
 import { Rng } from '../sim/random.ts';
 import { createDrivingExpert } from './driving-expert.ts';
 import { evaluateExpert } from './driving-eval.ts';
+import { noiselessExpert } from './expert.ts';
 
 function drive(env: DrivingEnv, seed: number) {
   const expert = createDrivingExpert(env);
@@ -70,6 +71,21 @@ test('logDensity is centred on the unclipped command: standing still is unlikely
   // PVP's fake human steps in below density 1 − 0.95 (§5.1): a novice that does not accelerate.
   assert.ok(Math.exp(expert.logDensity([expert.act()[0], 0])) < 0.05);
   assert.ok(expert.logDensity([expert.act()[0], 1]) < expert.logDensity([expert.act()[0], 2]));
+});
+
+test('a noiseless expert gives its deterministic action where a sample is asked for', () => {
+  const env = createToyEnv() as DrivingEnv;
+  const expert = createDrivingExpert(env);
+  const noiseless = noiselessExpert(expert);
+  env.reset(0);
+  noiseless.reset();
+  for (let k = 0; k < 20; k++) {
+    const action = expert.act();
+    assert.deepEqual(Array.from(noiseless.sample(new Rng(k))), Array.from(action));
+    assert.notDeepEqual(Array.from(expert.sample(new Rng(k))), Array.from(action));
+    assert.equal(noiseless.logDensity?.([0, 0]), expert.logDensity([0, 0]));
+    env.step(action);
+  }
 });
 
 test('evaluateExpert reports rates over a seed range', () => {

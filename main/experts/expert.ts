@@ -11,3 +11,18 @@ export interface Expert {
   /** Log-density of an action under the expert's action distribution (human-gated baselines need it). */
   logDensity?(action: ArrayLike<number>): number;
 }
+
+/**
+ * The same expert giving its deterministic action where a sample was asked for: noise-free labels
+ * and hand-back comparisons. logDensity keeps the expert's distribution (PVP's density gate).
+ */
+export function noiselessExpert(expert: Expert): Expert {
+  return {
+    reset: () => expert.reset(),
+    act: () => expert.act(),
+    sample: () => expert.act(),
+    ...(expert.logDensity
+      ? { logDensity: (action: ArrayLike<number>) => expert.logDensity?.(action) ?? 0 }
+      : {}),
+  };
+}

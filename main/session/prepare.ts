@@ -183,7 +183,7 @@ function assemble({
     sessionId,
     config,
     backend,
-    setup: createEnvSetup(config.env, config.seed),
+    setup: createEnvSetup(config.env, config.seed, config.expert),
     learner,
     recorder,
     haptics: options.haptics,

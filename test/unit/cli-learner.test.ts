@@ -52,6 +52,8 @@ test('train: unknown presets, methods and knob values, and a resume with other s
     [['train', '--warmup-mode', 'watch'], /--warmup-mode must be one of expertDrive, humanGatedPVP/],
     [['train', '--mask-scale', '0'], /--mask-scale must be greater than 0; got 0/],
     [['train', '--resume', '1', '--preset', 'paper'], /--preset cannot be given with --resume/],
+    [['train', '--resume', '1', '--expert-noise', 'none'], /--expert-noise cannot be given with --resume/],
+    [['train', '--expert-noise', 'some'], /--expert-noise must be one of sampled, none; got "some"/],
   ];
   for (const [args, message] of cases) {
     const result = aim(...args);
@@ -79,13 +81,21 @@ test('train --json prints the resolved knobs of a preset with overrides, and rec
     '2',
     '--eval-every',
     '0',
+    '--expert-noise',
+    'none',
     '--db',
     db,
     '--json',
   );
   assert.equal(result.code, 0, result.stderr);
   const summary = lastJson(result.stdout);
-  const config = summary.config as { aim: Record<string, unknown>; learnerMode: string };
+  const config = summary.config as {
+    aim: Record<string, unknown>;
+    expert: Record<string, unknown>;
+    learnerMode: string;
+  };
+  assert.deepEqual(config.expert, { kind: 'scripted', noise: 'none' });
+  assert.match(result.stderr, /expert scripted \(deterministic actions\)/);
   assert.deepEqual(config.aim, {
     warmupMode: 'humanGatedPVP',
     cadenceEvery: 10,

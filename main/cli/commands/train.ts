@@ -87,6 +87,12 @@ export const trainCommand = {
       default: 'scripted',
       description: 'Who answers help requests: the scripted (privileged) driving expert.',
     },
+    'expert-noise': {
+      type: 'string',
+      choices: ['sampled', 'none'],
+      description:
+        "The scripted expert's action when it drives: a sample from its Gaussian (default, as the release code's PPO expert) or its deterministic action.",
+    },
     steps: {
       type: 'integer',
       min: 1,
@@ -210,7 +216,7 @@ function newSessionConfig(flags: TrainFlags) {
     env: flags.env,
     method: flags.method,
     preset: flags.preset,
-    expert: { kind: flags.expert },
+    expert: { kind: flags.expert, ...(flags['expert-noise'] ? { noise: flags['expert-noise'] } : {}) },
     operator: flags.operator,
     seed: flags.seed,
     steps: flags.steps,
@@ -231,7 +237,7 @@ function newSessionConfig(flags: TrainFlags) {
 export function describeConfig(config: ResolvedSessionConfig): string {
   const { aim } = config;
   return [
-    `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}`,
+    `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}, expert ${config.expert.kind}${config.expert.kind === 'scripted' ? ` (${config.expert.noise === 'none' ? 'deterministic' : 'sampled'} actions)` : ''}`,
     `warm-up ${config.warmup} (${aim.warmupMode}), cadence ${aim.cadenceSteps} steps per ${aim.cadenceEvery} labels, refire ${aim.refireWhileIdle ? 'on' : 'off'}`,
     `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}`,
     config.evalEvery > 0
