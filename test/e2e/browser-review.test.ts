@@ -1,16 +1,24 @@
 // Review end to end with the real core: a short toy session with the simulated expert is recorded at
 // fast pace into a temporary database; then Chromium switches to review, finds it in the session
 // browser, opens it (the chase camera, map and Q plot draw the recording), scrubs, plays, jumps to
-// the next takeover and reads the inspector's traces, looks at the analytics, and deletes a session
-// after confirming. Screenshots go to test-results/.
+// the next takeover and reads the inspector's traces, looks at the analytics, exports the takeovers
+// as a dataset, and deletes a session after confirming. Screenshots go to test-results/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SessionStatus } from '../../main/contract/api.ts';
 import { sessionConfigSchema } from '../../main/contract/session-config.ts';
 import { Workstation } from '../../main/session/workstation.ts';
-import { chromiumSkipReason, launchChromium, openPage, screenshot, waitForCount } from './helpers/browser.ts';
+import {
+  chromiumSkipReason,
+  launchChromium,
+  openPage,
+  screenshot,
+  waitForCount,
+  type PageGlobals,
+} from './helpers/browser.ts';
 import { serveBrowserMode, tempDir } from './helpers/browser-mode.ts';
 
 const WAIT_MS = 120_000;
@@ -124,7 +132,14 @@ test(
     await page.getByTestId('play-button').click();
     const played = await waitForStep(page, (s) => s > middle + 10, 'moved while playing');
     await page.getByTestId('play-button').click();
-    await page.waitForTimeout(300);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as PageGlobals).document
+          .querySelector('[data-testid="play-button"]')
+          ?.textContent?.trim() === 'Play',
+      undefined,
+      { timeout: WAIT_MS },
+    );
     const paused = await replayStep(page);
     await page.waitForTimeout(500);
     assert.equal(await replayStep(page), paused, 'paused');
@@ -195,6 +210,27 @@ test(
     await page.getByTestId('compare-select').selectOption(String(other));
     await page.getByTestId(`analytics-${other}`).waitFor({ timeout: WAIT_MS });
     await screenshot(page, 'review-analytics');
+
+    // Export from the session's page: its takeovers as HDF5; a second export to the same file is
+    // refused with the core's message until replacing is ticked.
+    const out = path.join(tmp.dir, 'takeovers.hdf5');
+    await page.getByTestId('export-button').click();
+    await page.getByTestId('export-kind-takeovers').check();
+    await page.getByTestId('export-out').fill(out);
+    await page.getByTestId('export-run').click();
+    await page.waitForFunction(
+      (file) =>
+        (globalThis as unknown as PageGlobals).document
+          .querySelector('[data-testid="export-result"]')
+          ?.textContent?.includes(file) === true,
+      out,
+      { timeout: WAIT_MS },
+    );
+    assert.ok(existsSync(out), 'the dataset was written');
+    await page.getByTestId('export-run').click();
+    await page.waitForSelector('[data-testid="export-result"][role="alert"]', { timeout: WAIT_MS });
+    assert.match((await page.getByTestId('export-result').textContent()) ?? '', /exists/);
+    await page.getByTestId('export-close').click();
 
     // Delete asks first; keeping it keeps it, confirming removes it.
     await page.getByTestId('review-tab-sessions').click();

@@ -380,6 +380,9 @@ export async function runBenchReview(argv: string[]): Promise<number> {
     const report = {
       bench: 'review',
       node: process.versions.node,
+      // Percentiles on a shared machine say as much about its load as about the code: report both.
+      cpus: os.cpus().length,
+      loadAverage1m: round(os.loadavg()[0], 2),
       steps: flags.steps,
       obsDim: OBS_DIM,
       episodes: spans.length,

@@ -17,6 +17,7 @@ import { QPlot } from '../QPlot.tsx';
 import { TopDownView, type TopDownOptions } from '../TopDownView.tsx';
 import { MODE_STYLES } from '../theme.ts';
 import { AnalyticsView } from './Analytics.tsx';
+import { ExportDialog } from './ExportDialog.tsx';
 import { ReplayController } from './replay.ts';
 import { adjacentTakeover, formatClock, SPEEDS, stepSpeed, takeoverAt } from './review-logic.ts';
 import { Scrubber } from './Scrubber.tsx';
@@ -255,6 +256,7 @@ export function ReviewPage({
   const [tab, setTab] = useState<Tab>('sessions');
   const [opened, setOpened] = useState<ReviewOpen | null>(null);
   const [sessions, setSessions] = useState<SessionListRow[]>([]);
+  const [exporting, setExporting] = useState(false);
 
   const replay = useMemo(
     () => (opened === null ? null : new ReplayController(client, opened, plotWindow, onError)),
@@ -310,7 +312,24 @@ export function ReviewPage({
         <span className="muted review-title" data-testid="review-title">
           {title}
         </span>
+        <button
+          type="button"
+          disabled={opened === null}
+          onClick={() => setExporting(true)}
+          data-testid="export-button"
+          title="Export the session's policy or its steps as a dataset"
+        >
+          Export…
+        </button>
       </nav>
+      {opened !== null && (
+        <ExportDialog
+          client={client}
+          sessionId={opened.session.id}
+          open={exporting}
+          onClose={() => setExporting(false)}
+        />
+      )}
       <div className="review-body">
         {tab === 'sessions' && (
           <SessionBrowser

@@ -29,6 +29,7 @@ export class ReplayController {
   private readonly chunks = new Map<number, Promise<Float64Array[]>>();
   private readonly loaded = new Map<number, Float64Array[]>();
   private readonly scenes = new Map<number, Promise<SceneEvent>>();
+  private readonly loadedScenes = new Map<number, SceneEvent>();
   private readonly listeners = new Set<Listener>();
   private readonly onError: (message: string) => void;
   private state: ReplayState;
@@ -102,10 +103,7 @@ export class ReplayController {
     this.pause();
     const target = this.state.step + delta;
     // Forward by one draws the next frame as playing would (the views interpolate towards it).
-    if (delta === 1 && target <= this.range.last && this.frameAt(target) !== null) {
-      this.show(target);
-      return Promise.resolve();
-    }
+    if (delta === 1 && target <= this.range.last && this.show(target)) return Promise.resolve();
     return this.seek(target);
   }
 
@@ -213,35 +211,49 @@ export class ReplayController {
     }
   }
 
-  private ensureScene(episode: number): Promise<void> {
-    if (this.store.scene?.episode === episode) return Promise.resolve();
+  /** Fetches an episode's map (once) and, unless only prefetching, puts it on screen. */
+  private ensureScene(episode: number, draw = true): Promise<void> {
+    if (draw && this.store.scene?.episode === episode) return Promise.resolve();
     let pending = this.scenes.get(episode);
     if (pending === undefined) {
       pending = this.client.call('review.scene', { sessionId: this.session.session.id, episode });
-      pending.catch(() => this.scenes.delete(episode));
+      pending.then(
+        (scene) => this.loadedScenes.set(episode, scene),
+        () => this.scenes.delete(episode),
+      );
       this.scenes.set(episode, pending);
     }
     return pending.then((scene) => {
-      if (this.store.scene?.episode !== episode) this.store.setScene(scene);
+      if (draw && this.store.scene?.episode !== episode) this.store.setScene(scene);
     });
   }
 
-  /** Shows the frame of `step` as the next one played (the views interpolate to it). */
-  private show(step: number): void {
+  /**
+   * Shows the frame of `step` as the next one played (the views interpolate to it). False when it
+   * cannot yet: its chunk of frames or its episode's map is still on the way (both are fetched).
+   */
+  private show(step: number): boolean {
     const frame = this.frameAt(step);
-    if (frame === null) return;
+    if (frame === null) return false;
     const episode = decodeFrame(frame).episode;
     if (this.store.scene?.episode !== episode) {
-      // A new episode's map first; the frame after it (setScene clears the trail).
-      this.pause();
-      void this.seek(step);
-      return;
+      const scene = this.loadedScenes.get(episode);
+      if (scene === undefined) {
+        void this.ensureScene(episode, false).catch(() => {});
+        return false;
+      }
+      // A new episode's map first (it clears the trail), then its first frame.
+      this.store.setScene(scene);
     }
     this.store.pushFrame(frame, performance.now());
     this.set({ step });
-    // Ahead of need: the next chunk, and the next episode's scene.
+    // Ahead of need: the next chunk, and the next episode's map.
     const { index, from } = chunkOf(step);
-    if (step - from >= 50) void this.chunk(index + 1).catch(() => {});
+    if (step - from >= CHUNK_STEPS / 2) void this.chunk(index + 1).catch(() => {});
+    const next = this.session.episodes.find((e) => e.firstStep > step);
+    if (next !== undefined && next.firstStep - step <= CHUNK_STEPS)
+      void this.ensureScene(next.episode, false).catch(() => {});
+    return true;
   }
 
   private tick = (now: number): void => {
@@ -260,12 +272,10 @@ export class ReplayController {
     // Every decision goes through the store (the plot and trail need each), but only when loaded:
     // playback waits for a chunk rather than skipping it.
     for (let s = this.state.step + 1; s <= target; s++) {
-      if (this.frameAt(s) === null) {
+      if (!this.show(s)) {
         this.carry = 0;
         break;
       }
-      this.show(s);
-      if (!this.state.playing) return;
     }
     if (this.state.step >= this.range.last) this.pause();
   };
