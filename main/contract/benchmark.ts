@@ -108,6 +108,7 @@ const METHOD_NAMES: Record<Method, string> = {
   bc: 'BC',
   'hg-dagger': 'HG-DAgger',
   pvp: 'PVP',
+  'pvp-td3': 'PVP-TD3',
   'ensemble-dagger': 'Ensemble-DAgger',
   'thrifty-dagger': 'Thrifty-DAgger',
   aim: 'AIM',

@@ -7,9 +7,17 @@ export type EnvId = (typeof ENV_IDS)[number];
 /**
  * AIM and the baselines of the paper's comparison (aim-algorithm.md §6): bc is offline (the expert
  * demonstrates every step); hg-dagger and pvp are human-gated (a simulated human decides every
- * step); ensemble-dagger and thrifty-dagger are robot-gated on a 5-member ensemble's disagreement.
+ * step; pvp-td3 is PVP's own TD3 learner); ensemble-dagger and thrifty-dagger are robot-gated on a 5-member ensemble's disagreement.
  */
-export const METHODS = ['aim', 'bc', 'hg-dagger', 'pvp', 'ensemble-dagger', 'thrifty-dagger'] as const;
+export const METHODS = [
+  'aim',
+  'bc',
+  'hg-dagger',
+  'pvp',
+  'pvp-td3',
+  'ensemble-dagger',
+  'thrifty-dagger',
+] as const;
 export type Method = (typeof METHODS)[number];
 
 export const PRESETS = ['reference', 'paper'] as const;

@@ -39,6 +39,7 @@ export interface Batch {
   noviceAction: Float32Array;
   appliedAction: Float32Array;
   intervention: Float32Array;
+  interventionStart: Float32Array;
   done: Float32Array;
 }
 
@@ -117,6 +118,7 @@ export class ReplayBuffer {
       noviceAction: new Float32Array(n * actionDim),
       appliedAction: new Float32Array(n * actionDim),
       intervention: new Float32Array(n),
+      interventionStart: new Float32Array(n),
       done: new Float32Array(n),
     };
     for (let k = 0; k < n; k++) {
@@ -127,6 +129,7 @@ export class ReplayBuffer {
       batch.noviceAction.set(this.noviceAction.subarray(i * actionDim, (i + 1) * actionDim), k * actionDim);
       batch.appliedAction.set(this.appliedAction.subarray(i * actionDim, (i + 1) * actionDim), k * actionDim);
       batch.intervention[k] = this.intervention[i];
+      batch.interventionStart[k] = this.interventionStart[i];
       batch.done[k] = this.done[i];
     }
     return batch;

@@ -5,6 +5,7 @@ import { AimLearner, type AimLearnerConfig } from './aim.ts';
 import { OfflineBcLearner } from './bc.ts';
 import { PeriodicBcLearner } from './hg-dagger.ts';
 import type { MethodLearner } from './method.ts';
+import { PvpTd3Learner } from './pvp-td3.ts';
 import { ENSEMBLE_SIZE, EnsembleLearner } from './thrifty-dagger.ts';
 
 /** The networks a method's learner sends to the loop: actors (an ensemble has several) and the proxy Q. */
@@ -18,6 +19,7 @@ const LAYOUTS: Record<Method, NetworkLayout> = {
   bc: { actors: 1, proxyQ: false },
   'hg-dagger': { actors: 1, proxyQ: false },
   pvp: { actors: 1, proxyQ: false },
+  'pvp-td3': { actors: 1, proxyQ: false },
   'ensemble-dagger': { actors: ENSEMBLE_SIZE, proxyQ: false },
   'thrifty-dagger': { actors: ENSEMBLE_SIZE, proxyQ: false },
 };
@@ -35,6 +37,8 @@ export function createMethodLearner(method: Method, config: AimLearnerConfig): M
     case 'hg-dagger':
     case 'pvp':
       return new PeriodicBcLearner(config);
+    case 'pvp-td3':
+      return new PvpTd3Learner(config);
     case 'ensemble-dagger':
     case 'thrifty-dagger':
       return new EnsembleLearner(config);

@@ -5,6 +5,7 @@ import { ensembleDaggerGate } from '../learn/ensemble-dagger.ts';
 import { HgDaggerGate } from '../learn/hg-dagger.ts';
 import type { MethodGate } from '../learn/method.ts';
 import { PvpGate } from '../learn/pvp.ts';
+import { PVP_TD3_FREE_LEVEL } from '../learn/pvp-td3.ts';
 import { EnsembleGate, THRIFTY_NOVELTY_QUANTILE } from '../learn/thrifty-dagger.ts';
 import { AimGate } from './gate.ts';
 
@@ -27,6 +28,8 @@ export function createGate(config: ResolvedSessionConfig): MethodGate {
       return new HgDaggerGate(config.hgDaggerThreshold);
     case 'pvp':
       return new PvpGate(config.pvpFreeLevel);
+    case 'pvp-td3':
+      return new PvpGate(PVP_TD3_FREE_LEVEL);
     case 'ensemble-dagger':
       return ensembleDaggerGate(config.warmup);
     case 'thrifty-dagger':

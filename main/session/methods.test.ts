@@ -55,6 +55,13 @@ test("PVP: every step, the human stepping in where the expert's density is low",
   assert.ok(takeovers.every((t) => t.trigger === 'human'));
 });
 
+test('PVP-TD3: every step, trained after every step once the expert has stepped in', async () => {
+  const { end, recorded, updates } = await run('pvp-td3', 30);
+  assert.equal(end.expertSteps, 30);
+  assert.ok(recorded.some((s) => s.mode === 'human'));
+  assert.ok(updates.some((u) => u.kind === 'round' && u.report.qSteps === 5));
+});
+
 test('offline BC: every step is a demonstration', async () => {
   const { end, recorded, updates } = await run('bc', 40);
   assert.equal(end.expertSteps, 40);

@@ -18,6 +18,7 @@ const COLORS: Record<Method, string> = {
   bc: '#7f7f7f',
   'hg-dagger': '#2ca02c',
   pvp: '#1f77b4',
+  'pvp-td3': '#17becf',
   'ensemble-dagger': '#9467bd',
   'thrifty-dagger': '#ff7f0e',
 };

@@ -28,6 +28,7 @@ const COLORS: Record<Method, string> = {
   bc: '#9a9a9a',
   'hg-dagger': '#3fb950',
   pvp: '#4c8fe0',
+  'pvp-td3': '#3cc8d8',
   'ensemble-dagger': '#a779e0',
   'thrifty-dagger': '#f0963c',
 };
