@@ -23,6 +23,7 @@ import {
 } from './helpers/browser.ts';
 import { ensureRendererBuilt } from './helpers/browser-mode.ts';
 import { RENDERER_DIST } from './helpers/paths.ts';
+import { SHORTCUTS } from '../../renderer/src/app/shortcuts.ts';
 
 const skip = chromiumSkipReason();
 let browser: Browser;
@@ -309,7 +310,7 @@ test(
     await page.keyboard.press('Shift+?');
     await page.getByTestId('help-overlay').waitFor({ state: 'visible' });
     const rows = await page.locator('[data-testid^="shortcut-"]').count();
-    assert.equal(rows, 12, 'one row per control');
+    assert.equal(rows, SHORTCUTS.length, 'one row per control');
     assert.match((await page.getByTestId('help-overlay').textContent()) ?? '', /Space \(hold\).*Take over/);
     await page.keyboard.press('Escape');
     await page.getByTestId('help-overlay').waitFor({ state: 'hidden' });
