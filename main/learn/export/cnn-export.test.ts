@@ -1,8 +1,9 @@
-// A convolutional policy through the exporters, run by a real ONNX runtime: the grid policy's way of
+// Convolutional policies through the exporters, run by a real ONNX runtime: the grid policy's way of
 // writing a 2×2 convolution as a dense layer over 2×2 patches of the (channel-first, /255 scaled)
 // observation, max pooling over the channels-last map, and a flatten in TF.js's (h, w, c) order,
 // all exported as ONNX Conv/MaxPool/Flatten over channel-first maps and as PyTorch's nn.Conv2d /
-// nn.MaxPool2d / nn.Flatten layout, must give TF.js's outputs.
+// nn.MaxPool2d / nn.Flatten layout, must give TF.js's outputs; first on a small CNN built here from
+// TF.js's own layers, then on the grid's MinigridCNN itself.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,9 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import ort from 'onnxruntime-node';
 import { selectBackend } from '../backend.ts';
-import { packModel } from '../checkpoint.ts';
+import { modelFromArtifacts, packModel } from '../checkpoint.ts';
+import { createMinigridCnn, minigridPatches } from '../networks.ts';
+import { createGridEnv } from '../../sim/grid/index.ts';
 import { policyNetwork } from './network.ts';
 import { readPolicyFolder, writePolicyFolder, type PolicyDescription } from './policy-folder.ts';
 
@@ -137,4 +140,38 @@ test('layers and inputs the exporter does not know are refused by name', async (
     /the model takes \[6,6,48\] \(1728 values\), which is neither the observation \[259\] nor its 2×2 patches/,
   );
   cnn.dispose();
+});
+
+test('the grid policy (MinigridCNN) exports as Conv/ReLU/MaxPool/Conv/ReLU/Flatten/Gemm and gives TF.js’s Q-values on MiniGrid observations', async () => {
+  const model = createMinigridCnn(7, 3, 'novice');
+  const folder = path.join(dir, 'minigrid');
+  fs.mkdirSync(folder);
+  const arch = writePolicyFolder(folder, await packModel(model), DESCRIPTION);
+  assert.equal(
+    arch.network.pytorch,
+    'nn.Sequential(nn.Conv2d(12, 16, 2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(16, 32, 2), nn.ReLU(), nn.Flatten(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 7))',
+  );
+  // Observations the grid really produces: the first view of 100 generated layouts.
+  const env = createGridEnv();
+  const count = 100;
+  const obs = new Float32Array(count * C * H * W);
+  for (let seed = 0; seed < count; seed++) obs.set(env.reset(seed), seed * C * H * W);
+  const expected = tf.tidy(
+    () => (model.predict(minigridPatches(obs, count)) as tf.Tensor).dataSync() as Float32Array,
+  );
+  const session = await ort.InferenceSession.create(fs.readFileSync(path.join(folder, 'model.onnx')));
+  const got = (await session.run({ obs: new ort.Tensor('float32', obs, [count, C, H, W]) })).action
+    .data as Float32Array;
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+  assert.ok(worst <= 1e-5, `largest difference ${worst}`);
+  await session.release();
+  // The TF.js folder loads back (the patch layer is registered by networks.ts) to the same function.
+  const loaded = await modelFromArtifacts(readPolicyFolder(folder).model);
+  const again = tf.tidy(
+    () => (loaded.predict(minigridPatches(obs, count)) as tf.Tensor).dataSync() as Float32Array,
+  );
+  assert.deepEqual(again, expected);
+  loaded.dispose();
+  model.dispose();
 });
