@@ -48,6 +48,7 @@ export const benchmarkCommand = {
     },
     seeds: {
       type: 'integer',
+      placeholder: 'K',
       min: 1,
       max: 100,
       description: 'Seeds 0…K−1 per method (suite default: 3 toy, 5 driving).',
@@ -85,7 +86,13 @@ export const benchmarkCommand = {
       description: 'Gradient batch size.',
     },
     preset: { type: 'string', choices: PRESETS, default: 'reference', description: "AIM's knob preset." },
-    warmup: { type: 'integer', min: 10, max: 1_000_000, default: 200, description: "AIM's warm-up steps." },
+    warmup: {
+      type: 'integer',
+      min: 10,
+      max: 1_000_000,
+      default: 200,
+      description: 'Warm-up steps of the robot-gated methods (the expert drives).',
+    },
     jobs: {
       type: 'integer',
       min: 1,
