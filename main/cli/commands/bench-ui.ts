@@ -7,15 +7,15 @@
 // over the same window (DevTools protocol); --isolate repeats the window with one view at a time. Where
 // WebGL has no GPU, Chromium is allowed SwiftShader (--enable-unsafe-swiftshader); the JSON names
 // the renderer, so a software number is never mistaken for a hardware one.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type * as Playwright from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Workstation } from '../../session/workstation.ts';
 import { startServer } from '../../server/server.ts';
-import { parseFlags, UsageError, type CommandSpec } from '../args.ts';
+import { parseFlags, type CommandSpec } from '../args.ts';
 import { RENDERER_DIR } from '../paths.ts';
 import { round, summarise, type PagePerf } from './bench-ui-summary.ts';
+import { browserBench, CHROMIUM_FLAG, fillField } from './bench-browser.ts';
 
 export const benchUiCommand = {
   name: 'bench ui',
@@ -52,11 +52,7 @@ export const benchUiCommand = {
       description:
         'Also measure each view alone (the other two panes hidden) for the same number of seconds.',
     },
-    chromium: {
-      type: 'string',
-      placeholder: 'PATH',
-      description: 'Chromium executable (default $AIM_CHROMIUM or /usr/bin/chromium).',
-    },
+    chromium: CHROMIUM_FLAG,
     json: { type: 'boolean', description: 'Print one JSON object.' },
   },
   examples: ['aim bench ui --json', 'aim bench ui --seconds 60 --width 1280 --height 720 --json'],
@@ -122,19 +118,7 @@ const MAIN_THREAD_METRICS = [
 
 export async function runBenchUi(argv: string[]): Promise<number> {
   const flags = parseFlags(benchUiCommand, argv);
-  if (!existsSync(path.join(RENDERER_DIR, 'index.html')))
-    throw new UsageError(`the UI is not built (${RENDERER_DIR} is missing); run "npm run build" first`);
-  const executablePath = flags.chromium ?? process.env.AIM_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath))
-    throw new UsageError(`Chromium is not at ${executablePath}; install it or pass --chromium PATH`);
-  let playwright: typeof Playwright;
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    throw new UsageError(
-      'aim bench ui needs the playwright-core package (a development dependency): run "npm install"',
-    );
-  }
+  const { playwright, executablePath } = await browserBench('aim bench ui', flags.chromium);
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'aim-bench-ui-'));
   const core = Workstation.open({ dbPath: path.join(scratch, 'bench.db'), host: 'browser' });
@@ -160,11 +144,7 @@ export async function runBenchUi(argv: string[]): Promise<number> {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
     await page.getByTestId('new-session-button').click();
-    const fill = async (id: string, value: string) => {
-      const field = page.getByTestId(id);
-      if (id.endsWith('-select')) await field.selectOption(value);
-      else await field.fill(value);
-    };
+    const fill = (id: string, value: string) => fillField(page, id, value);
     await fill('env-select', 'driving');
     await fill('pace-select', 'realtime');
     await fill('warmup-input', String(flags.warmup));

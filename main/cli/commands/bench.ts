@@ -1,5 +1,6 @@
 // `aim bench <what>`: measured claims live here, printed as JSON, never as timed tests.
 import { UsageError, commandHelp, type CommandSpec } from '../args.ts';
+import { benchInputCommand, runBenchInput } from './bench-input.ts';
 import { benchLearnerCommand, runBenchLearner } from './bench-learner.ts';
 import { benchReviewCommand, runBenchReview } from './bench-review.ts';
 import { benchSimCommand, runBenchSim } from './bench-sim.ts';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, Bench> = {
   ui: { spec: benchUiCommand, run: runBenchUi },
   learner: { spec: benchLearnerCommand, run: runBenchLearner },
   review: { spec: benchReviewCommand, run: runBenchReview },
+  input: { spec: benchInputCommand, run: runBenchInput },
 };
 
 export const benchCommand = {

@@ -100,8 +100,26 @@ export interface TestHook {
   chaseScale(): number;
   chaseThread(): 'worker' | 'page' | null;
   bannerShown(): Record<string, number>;
+  inputSent(): number;
+  helpAlerts(): number;
+  frame(): {
+    step: number;
+    mode: string;
+    novice: [number, number];
+    applied: [number, number];
+    egoSpeed: number;
+    helpRequested: boolean;
+  } | null;
 }
-export type CountProbe = 'qPoints' | 'plotPoints' | 'frames' | 'topDownDraws' | 'chaseDraws' | 'helpMarks';
+export type CountProbe =
+  | 'qPoints'
+  | 'plotPoints'
+  | 'frames'
+  | 'topDownDraws'
+  | 'chaseDraws'
+  | 'helpMarks'
+  | 'inputSent'
+  | 'helpAlerts';
 
 // The page's CSP forbids eval, so probes are read by functions Playwright sends, not by strings.
 type HookWindow = { __aimTest?: TestHook };
