@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WheelHaptics } from '../../main/session/force-feedback.ts';
 import {
   BINDING_FUNCTIONS,
   DIRECTION_LEFT,
@@ -614,4 +615,62 @@ test('the wheel position from ABS_X (+ = left), and the wheel target for a steer
   assert.equal(wheelTargetForSteer(0.5, 0), 0);
   assert.equal(gainValue(1), 0xffff);
   assert.equal(gainValue(-1), 0);
+});
+
+// The session's use of it (main/session/force-feedback.ts): what each decision asks of the wheel.
+
+test('session haptics: autocentre for the speed, follow the novice while the robot drives, pulse on help, let go for the person', () => {
+  const fake = fakeBinding({ '/dev/input/event4': { info: G29, abs: 32768 } });
+  const clock = manualTimers();
+  const events: string[] = [];
+  const haptics = WheelHaptics.open((e) => events.push(e.reason), {
+    path: '/dev/input/event4',
+    binding: fake.binding,
+    platform: 'linux',
+    timers: clock.timers,
+  });
+  assert.deepEqual(haptics.status, {
+    active: true,
+    reason: 'ok',
+    message: 'force feedback active',
+    device: G29.name,
+  });
+  fake.calls.length = 0;
+  // 36 km/h: 65535 · (36 + 30) / 150.
+  haptics.decision({ speed: 10, noviceSteer: 0.6, driver: 'robot', helpRequested: true });
+  assert.equal(fake.calls[0], `autocentre ${Math.round((65535 * 66) / 150)}`);
+  assert.ok(clock.running, 'the follow loop runs while the robot drives');
+  assert.ok(
+    fake.calls.some((c) => /^constant #0 level \d+ dir 4000/.test(c)),
+    'pulled left, toward +0.6',
+  );
+  assert.ok(
+    fake.calls.filter((c) => c.startsWith('play')).length >= 3,
+    'the follow force and a two-part pulse',
+  );
+  fake.calls.length = 0;
+  haptics.decision({ speed: 10, noviceSteer: 0.6, driver: 'person', helpRequested: false });
+  assert.equal(clock.running, false, 'the wheel is the person’s');
+  assert.ok(fake.calls.includes('stop #0'));
+  haptics.close();
+  assert.deepEqual(events, [], 'the status did not change');
+});
+
+test('session haptics without the add-on or a wheel: every call is a no-op and the status says why', (t) => {
+  const none = WheelHaptics.open(() => {}, { platform: 'linux', binding: null });
+  assert.deepEqual(
+    [none.status.reason, none.status.message],
+    ['no-addon', 'force-feedback add-on not built'],
+  );
+  none.decision({ speed: 20, noviceSteer: 0.2, driver: 'robot', helpRequested: true });
+  const dir = scratch(t);
+  const empty = WheelHaptics.open(() => {}, {
+    platform: 'linux',
+    devDir: dir,
+    sysDir: dir,
+    binding: fakeBinding({}).binding,
+  });
+  assert.deepEqual([empty.status.active, empty.status.message], [false, 'no force-feedback device']);
+  empty.decision({ speed: 20, noviceSteer: 0.2, driver: 'robot', helpRequested: true });
+  empty.release();
 });
