@@ -2,7 +2,9 @@
 // function, and one listener's exception never stops the others.
 import type { CoreEvents, EventName } from '../../../main/contract/api.ts';
 
-export const EVENT_NAMES: readonly EventName[] = ['status', 'scene', 'episode'];
+// Keyed by every event the contract names, so a new event cannot be left off (and dropped).
+const EVENTS: Record<EventName, true> = { status: true, scene: true, episode: true, ff: true };
+export const EVENT_NAMES = Object.keys(EVENTS) as readonly EventName[];
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
