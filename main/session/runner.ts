@@ -179,6 +179,7 @@ export class SessionRunner {
   private stopMessage: string | null = null;
   private resumeWaiters: Array<() => void> = [];
   private lastInput: { sample: HumanInput; receivedAt: number } | null = null;
+  private decisionStartedAt = 0;
   private previousDriver: Driver = 'robot';
   private step = 0;
   /** Index of the current episode; a resumed session skips the one it was stopped in. */
@@ -351,10 +352,16 @@ export class SessionRunner {
   /** The person's sample if they hold the takeover control, 'stale' if it stopped arriving, else null. */
   private engagedPerson(): HumanInput | 'stale' | null {
     if (!this.lastInput?.sample.engaged) return null;
-    return this.now() - this.lastInput.receivedAt > STALE_INPUT_MS ? 'stale' : this.lastInput.sample;
+    return this.decisionStartedAt - this.lastInput.receivedAt > STALE_INPUT_MS
+      ? 'stale'
+      : this.lastInput.sample;
   }
 
   private decide(): void {
+    // Input is judged stale against the moment the decision began: the core's own work below
+    // (applying updates, checkpoints, inference) must not count as the person's silence, since
+    // samples that arrive meanwhile wait in the socket until the decision is done.
+    this.decisionStartedAt = this.now();
     this.applyLearnerUpdates();
     if (this.braking !== null) {
       this.brakeToStop(this.braking);
@@ -440,7 +447,7 @@ export class SessionRunner {
     q: number | null,
     threshold: number | null,
   ): Turn | null {
-    const now = this.now();
+    const now = this.decisionStartedAt;
     const turn: PersonTurn = person.decide(novice, q, now);
     // Nothing from the person yet (the session has just started): the first decision waits.
     if (turn.driver === 'waiting') return null;
