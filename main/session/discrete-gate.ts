@@ -14,7 +14,7 @@
 // control to the robot.
 import { quantile } from '../learn/quantile.ts';
 import type { GateDecision, GateStepInput, MethodGate } from '../learn/method.ts';
-import { GateError } from './gate.ts';
+import { GateError, checkGateConfig } from './gate.ts';
 
 export interface DiscreteGateConfig {
   warmupSteps: number;
@@ -33,10 +33,7 @@ export class DiscreteGate implements MethodGate {
   private threshold: number | null = null;
 
   constructor(config: DiscreteGateConfig) {
-    if (!(config.delta > 0 && config.delta < 1))
-      throw new GateError(`δ must be in (0, 1), got ${config.delta}`);
-    if (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0)
-      throw new GateError(`warm-up must be a whole number of steps ≥ 0, got ${config.warmupSteps}`);
+    checkGateConfig(config);
     this.config = config;
   }
 

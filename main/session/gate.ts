@@ -33,6 +33,14 @@ export class GateError extends Error {
   override name = 'GateError';
 }
 
+/** Refuses a δ outside (0, 1) or a warm-up that is not a whole number of steps; every gate shares it. */
+export function checkGateConfig(config: { delta: number; warmupSteps: number }): void {
+  if (!(config.delta > 0 && config.delta < 1))
+    throw new GateError(`δ must be in (0, 1), got ${config.delta}`);
+  if (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0)
+    throw new GateError(`warm-up must be a whole number of steps ≥ 0, got ${config.warmupSteps}`);
+}
+
 export class AimGate implements MethodGate {
   readonly signals = { q: true, novelty: false };
   readonly config: GateConfig;
@@ -43,10 +51,7 @@ export class AimGate implements MethodGate {
   private window: number[] = [];
 
   constructor(config: GateConfig) {
-    if (!(config.delta > 0 && config.delta < 1))
-      throw new GateError(`δ must be in (0, 1), got ${config.delta}`);
-    if (!Number.isInteger(config.warmupSteps) || config.warmupSteps < 0)
-      throw new GateError(`warm-up must be a whole number of steps ≥ 0, got ${config.warmupSteps}`);
+    checkGateConfig(config);
     this.config = config;
   }
 
