@@ -73,8 +73,10 @@ export function installScriptedWheel(): void {
         pose(steer, 0, false);
         break;
       case 'takeover':
-        // A gentle weave around the novice's line (the toy road is narrow: more leaves it).
-        pose(steer + 0.08 * Math.sin((2 * Math.PI * t) / 1500), throttle, true);
+        // A gentle weave around the novice's line (the toy road is narrow: more leaves it) while
+        // braking where the novice would drive on: far enough from its action (mean squared
+        // difference ≥ 0.32) that agreement cannot hand back before the person means it to.
+        pose(steer + 0.08 * Math.sin((2 * Math.PI * t) / 1500), throttle > -0.2 ? -0.6 : 0.6, true);
         break;
       case 'agree':
         pose(steer, throttle, true);
