@@ -271,3 +271,47 @@ test(
     assert.equal(warmup?.startStep, 0, 'the person drove the warm-up');
   },
 );
+
+test(
+  'a wheel unplugged mid-calibration stops the wizard, keeps nothing half-made, and a new calibration works once it is back',
+  { skip: chromiumSkipReason(), timeout: 300_000 },
+  async (t) => {
+    const tmp = tempDir('aim-browser-wheel-calibration-');
+    t.after(() => tmp.remove());
+    const core = Workstation.open({ dbPath: path.join(tmp.dir, 'aim.db'), host: 'browser' });
+    t.after(() => core.close());
+    const server = await serveBrowserMode(core);
+    t.after(() => server.close());
+    const browser = await launchChromium({ webgl: false });
+    t.after(() => browser.close());
+    const { page, errors } = await openPage(browser, server.url, undefined, {
+      initScript: installScriptedWheel,
+    });
+    await waitForText(page, 'device-status', 'Logitech G29 · not calibrated');
+
+    await page.getByTestId('calibrate-button').click();
+    await page.getByTestId('calibration-start').click();
+    await hold(page, 0, [0, 0]);
+    await page.getByTestId('calibration-continue').click();
+    await page.waitForSelector('[data-testid="calibration-step"][data-step="left"]');
+    await hold(page, 0, [-0.5]);
+    await setWheel(page, { connected: false });
+    await page.waitForSelector('[data-testid="calibration-step"][data-step="aborted"]');
+    assert.match(
+      (await page.getByTestId('calibration-message').textContent()) ?? '',
+      /Calibration stopped: the device was disconnected\. The previous calibration stays\./,
+    );
+    assert.equal(await page.getByTestId('calibration-continue').count(), 0, 'nothing left to continue');
+    await waitForText(page, 'device-status', 'No wheel or gamepad');
+    assert.equal(core.database.calibration(G29_KEY, ''), undefined, 'no half-made calibration saved');
+    await screenshot(page, 'wheel-unplugged-calibration');
+
+    await setWheel(page, { connected: true });
+    await waitForText(page, 'device-status', 'Logitech G29 · not calibrated');
+    await page.getByTestId('calibration-cancel').click();
+    await calibrate(page);
+    await waitForText(page, 'device-status', 'Logitech G29 · calibrated');
+    assert.ok(core.database.calibration(G29_KEY, '')?.record.calibrated, 'the second calibration saved');
+    assert.deepEqual(errors, [], 'no console errors in the page');
+  },
+);
