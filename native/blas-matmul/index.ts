@@ -1,0 +1,137 @@
+// Matrix products through OpenBLAS (the add-on in src/), and the loader the TF.js kernels use
+// (main/learn/blas-matmul.ts). Importing this file never loads the add-on: loadBlas() requires it on
+// first use and reports why it could not, so machines without OpenBLAS run everything else on wasm.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** What the compiled add-on exports (src/blas_matmul.cc). */
+export interface BlasBinding {
+  /** See runGemm for the meaning; positional because it runs once per matrix product. */
+  sgemm(
+    transposeA: boolean,
+    transposeB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    batch: number,
+    a: Float32Array,
+    aOffset: number,
+    aStride: number,
+    b: Float32Array,
+    bOffset: number,
+    bStride: number,
+    c: Float32Array,
+    cOffset: number,
+    cStride: number,
+    bias: Float32Array | null,
+    biasOffset: number,
+    activation: number,
+  ): void;
+  /** OpenBLAS's thread count for the whole process (every worker thread shares it). */
+  setThreads(threads: number): void;
+  info(): BlasInfo;
+}
+
+export interface BlasInfo {
+  /** OpenBLAS's kernel family chosen for this CPU, e.g. 'Zen', 'Haswell'. */
+  corename: string;
+  config: string;
+  threads: number;
+}
+
+export interface BlasLoad {
+  binding: BlasBinding | null;
+  /** Why it could not be loaded, or null. */
+  error: string | null;
+}
+
+/** A matrix (or a batch of them, `stride` elements apart) inside a Float32Array, from `offset`. */
+export interface MatrixRef {
+  array: Float32Array;
+  offset: number;
+  /** Elements between batch members; 0 reuses one matrix for every member (broadcast). */
+  stride: number;
+}
+
+/** C_i = act(op(A_i)·op(B_i) + bias) for i < batch, row-major; op transposes when asked. */
+export interface Gemm {
+  transposeA: boolean;
+  transposeB: boolean;
+  /** op(A) is m×k, op(B) is k×n, C is m×n. */
+  m: number;
+  n: number;
+  k: number;
+  batch: number;
+  a: MatrixRef;
+  b: MatrixRef;
+  c: MatrixRef;
+  /** n values added to every row of C, or null. */
+  bias: { array: Float32Array; offset: number } | null;
+  activation: 'linear' | 'relu';
+}
+
+const ACTIVATIONS = { linear: 0, relu: 1 } as const;
+
+export function runGemm(binding: BlasBinding, g: Gemm): void {
+  binding.sgemm(
+    g.transposeA,
+    g.transposeB,
+    g.m,
+    g.n,
+    g.k,
+    g.batch,
+    g.a.array,
+    g.a.offset,
+    g.a.stride,
+    g.b.array,
+    g.b.offset,
+    g.b.stride,
+    g.c.array,
+    g.c.offset,
+    g.c.stride,
+    g.bias?.array ?? null,
+    g.bias?.offset ?? 0,
+    ACTIVATIONS[g.activation],
+  );
+}
+
+const FUNCTIONS = ['sgemm', 'setThreads', 'info'] as const;
+
+function isBinding(value: unknown): value is BlasBinding {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
+}
+
+/** This module's URL. Bundled as CommonJS (Electron's main.cjs, the learner worker) it has __filename. */
+function moduleUrl(): string {
+  return typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
+}
+
+let loaded: BlasLoad | undefined;
+
+/**
+ * Loads the add-on once: through the optional dependency `aim-blas-matmul` (node_modules, which also
+ * resolves from the bundles in dist/electron/), else from the build beside this file.
+ */
+export function loadBlas(): BlasLoad {
+  if (loaded !== undefined) return loaded;
+  const require = createRequire(moduleUrl());
+  const errors: string[] = [];
+  for (const specifier of ['aim-blas-matmul', './build/Release/blas_matmul.node']) {
+    try {
+      const candidate: unknown = require(specifier);
+      if (isBinding(candidate)) {
+        loaded = { binding: candidate, error: null };
+        return loaded;
+      }
+      errors.push(`${specifier}: not the blas-matmul add-on`);
+    } catch (error) {
+      errors.push(`${specifier}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+    }
+  }
+  loaded = { binding: null, error: `the OpenBLAS add-on is not built or cannot load (${errors.join('; ')})` };
+  return loaded;
+}
