@@ -23,7 +23,8 @@ export type Method = (typeof METHODS)[number];
 export const PRESETS = ['reference', 'paper'] as const;
 export type Preset = (typeof PRESETS)[number];
 
-export const BACKENDS = ['auto', 'tfjs-node', 'wasm', 'cpu'] as const;
+/** TF.js backends, fastest first: the order 'auto' tries them in. wasm-blas is wasm with OpenBLAS products. */
+export const BACKENDS = ['auto', 'tfjs-node', 'wasm-blas', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 

@@ -1,11 +1,19 @@
-// Chooses the TF.js backend once per process: tfjs-node (native TensorFlow) → wasm → cpu.
+// Chooses the TF.js backend once per process: tfjs-node (native TensorFlow) → wasm-blas → wasm → cpu.
 // tfjs-node is an optional dependency because it downloads libtensorflow at install time; offline
-// installs fall back to wasm, and every loss and optimizer here runs on all three.
+// installs fall back to wasm, and every loss and optimizer here runs on all of them. wasm-blas is the
+// wasm backend with its matrix products done by OpenBLAS (blas-matmul.ts), where the optional
+// add-on native/blas-matmul was built; TF.js itself still calls it 'wasm'.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice, BackendName } from '../contract/session-config.ts';
+import { blasUnavailable, installBlasMatMul } from './blas-matmul.ts';
 import { installWasmMatMulFastPath } from './wasm-matmul.ts';
 
-const TFJS_NAMES: Record<BackendName, string> = { 'tfjs-node': 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+const TFJS_NAMES: Record<BackendName, string> = {
+  'tfjs-node': 'tensorflow',
+  'wasm-blas': 'wasm',
+  wasm: 'wasm',
+  cpu: 'cpu',
+};
 
 export class BackendError extends Error {
   override name = 'BackendError';
@@ -23,12 +31,13 @@ const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
     if (name === 'tfjs-node') await import(TFJS_NODE_PACKAGE);
-    if (name === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
-      installWasmMatMulFastPath();
-    }
+    const blasMissing = name === 'wasm-blas' ? blasUnavailable() : null;
+    if (blasMissing !== null) return `wasm-blas: ${blasMissing}`;
+    if (name === 'wasm' || name === 'wasm-blas') await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend(TFJS_NAMES[name]))) return `${name} did not initialise`;
     await tf.ready();
+    if (name === 'wasm') installWasmMatMulFastPath();
+    if (name === 'wasm-blas') installBlasMatMul();
     return null;
   } catch (error) {
     return `${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
@@ -47,7 +56,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
   }
   // Silences TF.js's console advice to install tfjs-node; the choice is reported by us instead.
   tf.enableProdMode();
-  const order: BackendName[] = choice === 'auto' ? ['tfjs-node', 'wasm', 'cpu'] : [choice];
+  const order: BackendName[] = choice === 'auto' ? ['tfjs-node', 'wasm-blas', 'wasm', 'cpu'] : [choice];
   const failures: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(name);

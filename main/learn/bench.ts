@@ -11,7 +11,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ReplayBuffer, syntheticTransition } from './buffer.ts';
 import { aimLoss, disagreementMask } from './aim.ts';
+import { activeBackend } from './backend.ts';
+import { blasInfo } from './blas-matmul.ts';
 import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
+import type { BackendName } from '../contract/session-config.ts';
+import type { BlasInfo } from '../../native/blas-matmul/index.ts';
 import { Rng } from '../sim/random.ts';
 
 export interface StepTiming {
@@ -36,7 +40,9 @@ export interface StepTiming {
 }
 
 export interface LearnerBenchResult {
-  backend: string;
+  backend: BackendName;
+  /** On wasm-blas: the OpenBLAS doing the products (its kernel family for this CPU and threads). */
+  blas?: BlasInfo;
   batch: number;
   actorBc: StepTiming;
   proxyQ: StepTiming;
@@ -198,5 +204,8 @@ export function benchLearner(options: LearnerBenchOptions = {}): LearnerBenchRes
   proxyQ.dispose();
   actorOptimizer.dispose();
   qOptimizer.dispose();
-  return { backend: tf.getBackend(), batch, actorBc, proxyQ: proxyQStep };
+  const backend = activeBackend();
+  if (backend === null) throw new Error('benchLearner runs after selectBackend');
+  const blas = backend === 'wasm-blas' ? blasInfo() : null;
+  return { backend, ...(blas && { blas }), batch, actorBc, proxyQ: proxyQStep };
 }

@@ -10,7 +10,13 @@
 // is TF.js's own), and fused products with an activation other than linear/relu, with PReLU weights,
 // or with a bias that is not one value per output column.
 import * as tf from '@tensorflow/tfjs';
-import { loadBlas, runGemm, type BlasBinding, type MatrixRef } from '../../native/blas-matmul/index.ts';
+import {
+  loadBlas,
+  runGemm,
+  type BlasBinding,
+  type BlasInfo,
+  type MatrixRef,
+} from '../../native/blas-matmul/index.ts';
 
 interface TensorInfoLike {
   dataId: object;
@@ -165,6 +171,11 @@ export function blasUnavailable(): string | null {
   return loadBlas().error;
 }
 
+/** The OpenBLAS in use (kernel family, build, threads), for benchmark reports; null without the add-on. */
+export function blasInfo(): BlasInfo | null {
+  return loadBlas().binding?.info() ?? null;
+}
+
 /**
  * Puts the OpenBLAS kernels in place of the wasm backend's BatchMatMul and _FusedMatMul, keeping
  * the replaced ones for the cases above. The wasm backend must be registered (imported) first.
@@ -173,6 +184,10 @@ export function installBlasMatMul(): void {
   if (installed) return;
   const blas = loadBlas().binding;
   if (blas === null) throw new Error(blasUnavailable() ?? 'the OpenBLAS add-on is not loaded');
+  // One BLAS thread unless OPENBLAS_NUM_THREADS asks for more: the learner shares the CPU with the
+  // session loop, and on a busy 2-core machine two OpenBLAS threads ran a 1024×259·259×256 product
+  // 3–4× slower than one (they wait on each other while the other cores are taken).
+  if (process.env.OPENBLAS_NUM_THREADS === undefined) blas.setThreads(1);
   const matMul = tf.getKernel(tf.BatchMatMul, 'wasm');
   const fused = tf.getKernel(tf._FusedMatMul, 'wasm');
   if (!matMul || !fused)

@@ -85,6 +85,18 @@ describe('session lifecycle', () => {
     db.close();
   });
 
+  it('keeps every backend name, the older ones and wasm-blas, in the row and in the config', () => {
+    const { db } = open();
+    for (const backend of ['tfjs-node', 'wasm-blas', 'wasm', 'cpu'] as const) {
+      const config = sessionConfigSchema.parse({ env: 'toy', backend });
+      const id = db.createSession(newSession({ config, backend, host: 'cli' }));
+      const row = db.getSession(id);
+      assert.deepEqual([row?.backend, row?.config.backend], [backend, backend]);
+    }
+    assert.throws(() => sessionConfigSchema.parse({ env: 'toy', backend: 'blas' }));
+    db.close();
+  });
+
   it('lists sessions newest first, up to a limit', () => {
     const { db } = open();
     const ids = [1, 2, 3].map((n) =>

@@ -113,14 +113,22 @@ function moduleUrl(): string {
 let loaded: BlasLoad | undefined;
 
 /**
- * Loads the add-on once: through the optional dependency `aim-blas-matmul` (node_modules, which also
- * resolves from the bundles in dist/electron/), else from the build beside this file.
+ * Where the add-on may be: the optional dependency `aim-blas-matmul` (node_modules, which also resolves
+ * from the bundles in dist/electron/), else the build beside this file, else that build seen from
+ * dist/electron/ (a checkout where it was built by hand, not linked into node_modules by npm install).
  */
+const CANDIDATES = [
+  'aim-blas-matmul',
+  './build/Release/blas_matmul.node',
+  '../../native/blas-matmul/build/Release/blas_matmul.node',
+];
+
+/** Loads the add-on once, from the first of CANDIDATES that loads. */
 export function loadBlas(): BlasLoad {
   if (loaded !== undefined) return loaded;
   const require = createRequire(moduleUrl());
   const errors: string[] = [];
-  for (const specifier of ['aim-blas-matmul', './build/Release/blas_matmul.node']) {
+  for (const specifier of CANDIDATES) {
     try {
       const candidate: unknown = require(specifier);
       if (isBinding(candidate)) {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,15 +213,14 @@ test('bench learner measures each backend in its own process and reports one tha
   const report = lastJson(result.stdout) as { results: Array<Record<string, unknown>> };
   assert.deepEqual(
     report.results.map((r) => r.backend),
-    existsSync(path.join(root, 'node_modules', '@tensorflow', 'tfjs-node'))
-      ? ['tensorflow', 'wasm', 'cpu']
-      : ['tfjs-node', 'wasm', 'cpu'],
+    ['tfjs-node', 'wasm-blas', 'wasm', 'cpu'],
   );
   for (const r of report.results) {
     if (r.available === false) {
       assert.equal(typeof r.reason, 'string');
       continue;
     }
+    if (r.backend === 'wasm-blas') assert.match(String((r.blas as { config: string }).config), /OpenBLAS/);
     const actor = r.actorBc as { stepsPerSecond: number; gflops: number; breakdown: Record<string, number> };
     assert.ok(actor.stepsPerSecond > 0 && actor.gflops > 0);
     assert.deepEqual(Object.keys(actor.breakdown), [

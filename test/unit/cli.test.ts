@@ -89,7 +89,7 @@ test('aim train --json runs a session, prints a JSON summary last and records it
   assert.equal(summary.status, 'finished');
   assert.equal(summary.steps, 60);
   assert.ok(summary.expertSteps >= 20);
-  assert.ok(['tfjs-node', 'wasm', 'cpu'].includes(summary.backend));
+  assert.ok(['tfjs-node', 'wasm-blas', 'wasm', 'cpu'].includes(summary.backend));
   assert.equal(typeof summary.wallSeconds, 'number');
   const sqlite = new Database(db, { readonly: true });
   const session = sqlite.prepare('select * from sessions where id = ?').get(summary.sessionId) as Record<

@@ -5,7 +5,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { decodeFrame } from '../../contract/frame.ts';
 import type { BenchmarkConfig, EvaluationPoint, RunResult } from '../../contract/benchmark.ts';
-import { sessionConfigSchema, type Method } from '../../contract/session-config.ts';
+import { sessionConfigSchema, type BackendChoice, type Method } from '../../contract/session-config.ts';
 import { prepareSession } from '../../session/prepare.ts';
 import { openDatabase } from '../../store/database.ts';
 import { suiteSpec } from './suites.ts';
@@ -16,7 +16,7 @@ export interface RunSpec {
   seed: number;
   /** The run's database file (replaced if it exists: an unfinished run starts again). */
   dbPath: string;
-  backend: 'auto' | 'tfjs-node' | 'wasm' | 'cpu';
+  backend: BackendChoice;
 }
 
 export interface RunProgress {

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 export const benchLearnerCommand = {
   name: 'bench learner',
   summary: "measure the learner's gradient steps (steps/s, GFLOP/s and where the time goes) per backend",
-  usage: 'aim bench learner [--backend auto|tfjs-node|wasm|cpu] [--batch N] [--json]',
+  usage: 'aim bench learner [--backend auto|tfjs-node|wasm-blas|wasm|cpu] [--batch N] [--json]',
   flags: {
     backend: {
       type: 'string',
@@ -79,6 +79,10 @@ export async function runBenchLearner(argv: string[]): Promise<number> {
     if ('available' in result) {
       process.stdout.write(`${result.backend}: not available (${result.reason})\n`);
       continue;
+    }
+    if (result.blas) {
+      const { corename, threads } = result.blas;
+      process.stdout.write(`${result.backend}: OpenBLAS (${corename} kernels, ${threads} thread(s))\n`);
     }
     for (const [label, t] of [
       ['actor BC step', result.actorBc],

@@ -93,7 +93,7 @@ async function evaluateSession(
   try {
     const dims = envDims(createEnvSetup(env, 0));
     const checkpoint = latestCheckpoint(db, sessionId, dims);
-    await selectBackend(backend as BackendChoice);
+    const active = await selectBackend(backend as BackendChoice);
     const actor = createActor(dims.obsDim, dims.actionDim, AIM_REFERENCE_DEFAULTS.actorHidden, 0);
     try {
       loadWeightsInto(actor, checkpoint.weights.actor, `the actor of checkpoint ${checkpoint.id}`);
@@ -102,7 +102,7 @@ async function evaluateSession(
         policy: 'novice',
         session: sessionId,
         checkpoint: { id: checkpoint.id, step: checkpoint.step, expertSteps: checkpoint.expertSteps },
-        backend: tf.getBackend(),
+        backend: active,
         ...result,
       };
     } finally {
@@ -116,7 +116,7 @@ async function evaluateSession(
 /** An exported policy folder, every file checked, in its own environment unless --env says otherwise. */
 async function evaluateFolder(folder: string, env: EnvId | undefined, seeds: SeedRange, backend: string) {
   const policy = loadPolicyFor(folder, env);
-  await selectBackend(backend as BackendChoice);
+  const active = await selectBackend(backend as BackendChoice);
   const actor = await modelFromArtifacts(policy.model);
   try {
     const source = policy.arch.source as { session?: { id?: number }; checkpoint?: object };
@@ -126,7 +126,7 @@ async function evaluateFolder(folder: string, env: EnvId | undefined, seeds: See
       trainedIn: policy.arch.env.id,
       session: source.session?.id ?? null,
       checkpoint: source.checkpoint ?? null,
-      backend: tf.getBackend(),
+      backend: active,
       ...evaluateModel(actor, policy.env, seeds),
     };
   } finally {

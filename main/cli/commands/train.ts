@@ -134,7 +134,7 @@ export const trainCommand = {
       type: 'string',
       choices: BACKENDS,
       default: 'auto',
-      description: 'TF.js backend (auto tries tfjs-node, then wasm, then cpu).',
+      description: 'TF.js backend (auto tries tfjs-node, then wasm-blas, then wasm, then cpu).',
     },
     pace: {
       type: 'string',
