@@ -85,6 +85,7 @@ function collect(
       intervention: true,
       interventionStart: false,
       done: result.terminated,
+      success: result.info.arriveDest,
     });
     obs = result.obs;
     if (result.terminated || result.truncated) {

@@ -111,6 +111,7 @@ const METHOD_NAMES: Record<Method, string> = {
   'pvp-td3': 'PVP-TD3',
   'ensemble-dagger': 'Ensemble-DAgger',
   'thrifty-dagger': 'Thrifty-DAgger',
+  'thrifty-dagger-original': 'Thrifty-DAgger (original)',
   aim: 'AIM',
 };
 

@@ -7,7 +7,8 @@ export type EnvId = (typeof ENV_IDS)[number];
 /**
  * AIM and the baselines of the paper's comparison (aim-algorithm.md §6): bc is offline (the expert
  * demonstrates every step); hg-dagger and pvp are human-gated (a simulated human decides every
- * step; pvp-td3 is PVP's own TD3 learner); ensemble-dagger and thrifty-dagger are robot-gated on a 5-member ensemble's disagreement.
+ * step; pvp-td3 is PVP's own TD3 learner); ensemble-dagger and thrifty-dagger are robot-gated on a 5-member ensemble's disagreement,
+ * thrifty-dagger-original (the authors' Thrifty-DAgger) also on a risk critic.
  */
 export const METHODS = [
   'aim',
@@ -17,6 +18,7 @@ export const METHODS = [
   'pvp-td3',
   'ensemble-dagger',
   'thrifty-dagger',
+  'thrifty-dagger-original',
 ] as const;
 export type Method = (typeof METHODS)[number];
 

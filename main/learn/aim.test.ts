@@ -199,6 +199,7 @@ function observeExpert(
       intervention: intervention(i),
       interventionStart: false,
       done: i % 10 === 9,
+      success: false,
     });
   }
 }

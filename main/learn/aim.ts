@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bcSteps } from './bc.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
-import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
+import { createActor, createAdam, createProxyQ, polyakUpdate, trainableVariables } from './networks.ts';
 import { quantile } from './quantile.ts';
 import { Rng } from '../sim/random.ts';
 
@@ -307,7 +307,7 @@ export class AimLearner {
         variables,
       );
     });
-    if (this.config.td) this.updateTarget(this.config.td.tau);
+    if (this.config.td) polyakUpdate(this.proxyQ, this.proxyQTarget as tf.Sequential, this.config.td.tau);
   }
 
   /** Half a batch from each buffer (all from the human buffer while the novice buffer is empty). */
@@ -334,17 +334,6 @@ export class AimLearner {
       nextQ: target.predict(tf.concat([nextObs, nextAction], 1)) as tf.Tensor,
       done: tf.tensor2d(batch.done, [batch.size, 1]),
     };
-  }
-
-  /** Polyak averaging: Q̄_c ← τ·Q_c + (1 − τ)·Q̄_c. */
-  private updateTarget(tau: number): void {
-    const online = trainableVariables(this.proxyQ);
-    const target = trainableVariables(this.proxyQTarget as tf.Sequential);
-    tf.tidy(() => {
-      target.forEach((variable, i) =>
-        variable.assign(tf.add(tf.mul(online[i], tau), tf.mul(variable, 1 - tau))),
-      );
-    });
   }
 
   /** mean over samples of mean_dims (a_h − π(s))², computed in slices to bound memory. */

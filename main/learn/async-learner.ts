@@ -19,9 +19,9 @@ import {
   type WorkerSetup,
 } from './learner-protocol.ts';
 import { meanAction } from './bc.ts';
-import { networkLayout } from './methods.ts';
+import { createGateCritic, networkLayout } from './methods.ts';
 import { novelty } from './thrifty-dagger.ts';
-import { createActor, createProxyQ } from './networks.ts';
+import { createActor } from './networks.ts';
 
 interface Trained {
   at: StepStamp;
@@ -57,7 +57,8 @@ export class AsyncLearner {
   private readonly actionDim: number;
   /** The policy: one actor, or an ensemble's members. */
   private readonly actors: tf.Sequential[];
-  private readonly proxyQ: tf.Sequential | null;
+  /** The critic the gate reads (AIM's proxy Q, the risk critic), if the method has one. */
+  private readonly proxyQ: tf.LayersModel | null;
   private pending: LearnerUpdate[] = [];
   private evaluations: Array<{ resolve(result: PolicyEvalResult): void; reject(error: Error): void }> = [];
   private settledWaiters: Array<() => void> = [];
@@ -73,14 +74,14 @@ export class AsyncLearner {
 
   private constructor(worker: Worker, setup: WorkerSetup, ready: Extract<FromWorker, { type: 'ready' }>) {
     this.worker = worker;
-    const { obsDim, actionDim, actorHidden, qHidden, seed } = setup.learner;
+    const { obsDim, actionDim, actorHidden, seed } = setup.learner;
     this.obsDim = obsDim;
     this.actionDim = actionDim;
     const layout = networkLayout(setup.method);
     this.actors = Array.from({ length: layout.actors }, (_, k) =>
       createActor(obsDim, actionDim, actorHidden, seed + k),
     );
-    this.proxyQ = layout.proxyQ ? createProxyQ(obsDim, actionDim, qHidden, seed + 1000) : null;
+    this.proxyQ = createGateCritic(setup.method, setup.learner);
     this.latest = ready.weights;
     this.workerTensors = ready.numTensors;
     this.load(ready.weights);
@@ -134,7 +135,7 @@ export class AsyncLearner {
     return meanAction(this.actors, obs, 1);
   }
 
-  /** Q_c(s, a) for one observation and action. */
+  /** Q_c(s, a) for one observation and action (thrifty-dagger-original: Q_risk). */
   q(obs: Float32Array, action: ArrayLike<number>): number {
     const proxyQ = this.proxyQ;
     if (!proxyQ) throw new LearnerError('this method has no proxy Q');

@@ -13,6 +13,7 @@ function transition(i: number): Transition {
     intervention: i % 2 === 0,
     interventionStart: i % 4 === 0,
     done: i % 3 === 0,
+    success: i % 5 === 4,
   };
 }
 
@@ -32,6 +33,14 @@ test('gather copies every field of the chosen slots, next observation included',
   assert.deepEqual(Array.from(batch.intervention), [0, 1, 0]);
   assert.deepEqual(Array.from(batch.done), [0, 0, 0]);
   assert.deepEqual(Array.from(filled(10).gather([3, 6]).done), [1, 1]);
+  assert.deepEqual(Array.from(filled(10).gather([4, 2, 9]).success), [1, 0, 1]);
+});
+
+test('the slots of goal-reaching transitions, and of the rest, as held after wrap-around', () => {
+  assert.deepEqual(Array.from(filled(10).slotsBySuccess(true)), [4, 9]);
+  assert.deepEqual(Array.from(filled(6).slotsBySuccess(false)), [0, 1, 2, 3, 5]);
+  // Capacity 5, 12 added: slots hold transitions 10, 11, 7, 8, 9; only 9 reached the goal.
+  assert.deepEqual(Array.from(filled(12, 5).slotsBySuccess(true)), [4]);
 });
 
 test('sampling is uniform with replacement over the held slots', () => {

@@ -13,6 +13,8 @@ export interface Transition {
   intervention: boolean;
   interventionStart: boolean;
   done: boolean;
+  /** The step reached the goal: the sparse success reward of thrifty-dagger-original's risk critic. */
+  success: boolean;
 }
 
 /** A synthetic transition for tests and benchmarks: one action proposed and applied, the state its own successor. */
@@ -29,6 +31,7 @@ export function syntheticTransition(
     intervention,
     interventionStart: false,
     done: false,
+    success: false,
   };
 }
 
@@ -41,6 +44,7 @@ export interface Batch {
   intervention: Float32Array;
   interventionStart: Float32Array;
   done: Float32Array;
+  success: Float32Array;
 }
 
 export class ReplayBuffer {
@@ -54,6 +58,7 @@ export class ReplayBuffer {
   private readonly intervention: Uint8Array;
   private readonly interventionStart: Uint8Array;
   private readonly done: Uint8Array;
+  private readonly success: Uint8Array;
   /** Transitions ever added (the reference code's `pos` before wrap-around). */
   private added = 0;
 
@@ -68,6 +73,7 @@ export class ReplayBuffer {
     this.intervention = new Uint8Array(capacity);
     this.interventionStart = new Uint8Array(capacity);
     this.done = new Uint8Array(capacity);
+    this.success = new Uint8Array(capacity);
   }
 
   /** Number of transitions currently held. */
@@ -92,6 +98,7 @@ export class ReplayBuffer {
     this.intervention[i] = t.intervention ? 1 : 0;
     this.interventionStart[i] = t.interventionStart ? 1 : 0;
     this.done[i] = t.done ? 1 : 0;
+    this.success[i] = t.success ? 1 : 0;
     this.added++;
   }
 
@@ -120,6 +127,7 @@ export class ReplayBuffer {
       intervention: new Float32Array(n),
       interventionStart: new Float32Array(n),
       done: new Float32Array(n),
+      success: new Float32Array(n),
     };
     for (let k = 0; k < n; k++) {
       const i = indices[k];
@@ -131,8 +139,16 @@ export class ReplayBuffer {
       batch.intervention[k] = this.intervention[i];
       batch.interventionStart[k] = this.interventionStart[i];
       batch.done[k] = this.done[i];
+      batch.success[k] = this.success[i];
     }
     return batch;
+  }
+
+  /** The held slots whose transition reached the goal, or did not. */
+  slotsBySuccess(reached: boolean): Int32Array {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) if ((this.success[i] === 1) === reached) out.push(i);
+    return Int32Array.from(out);
   }
 
   /** Slot indices in insertion order for the first `count` transitions ever added (before wrap-around). */

@@ -179,6 +179,7 @@ test('the learner refuses actions outside 0–6', () => {
     intervention: true,
     interventionStart: true,
     done: false,
+    success: false,
   };
   assert.throws(() => learner.observe(transition), DiscreteActionError);
   assert.throws(
@@ -204,6 +205,7 @@ test('discrete AIM learns: the novice picks up the expert action, and the proxy 
       intervention: true,
       interventionStart: i === 0,
       done: false,
+      success: false,
     });
   learner.observe({
     obs: next,
@@ -213,6 +215,7 @@ test('discrete AIM learns: the novice picks up the expert action, and the proxy 
     intervention: false,
     interventionStart: false,
     done: false,
+    success: false,
   });
   assert.deepEqual(
     learner.afterStep(),

@@ -290,9 +290,7 @@ function checkActions(actions: ArrayLike<number>, n: number): void {
 
 function concatBatches(parts: Batch[]): Batch {
   if (parts.length === 1) return parts[0];
-  const join = (
-    key: 'obs' | 'nextObs' | 'noviceAction' | 'appliedAction' | 'intervention' | 'interventionStart' | 'done',
-  ) => {
+  const join = (key: Exclude<keyof Batch, 'size'>) => {
     const out = new Float32Array(parts.reduce((n, part) => n + part[key].length, 0));
     let offset = 0;
     for (const part of parts) {
@@ -310,6 +308,7 @@ function concatBatches(parts: Batch[]): Batch {
     intervention: join('intervention'),
     interventionStart: join('interventionStart'),
     done: join('done'),
+    success: join('success'),
   };
 }
 

@@ -31,7 +31,7 @@ export interface TransitionBlock {
   nextObs: Float32Array;
   noviceAction: Float32Array;
   appliedAction: Float32Array;
-  /** Bit 0 intervention, bit 1 intervention start, bit 2 done. */
+  /** Bit 0 intervention, bit 1 intervention start, bit 2 done, bit 3 success. */
   flags: Uint8Array;
 }
 
@@ -105,7 +105,8 @@ export function packTransitions(
     block.nextObs.set(t.nextObs, k * obsDim);
     block.noviceAction.set(t.noviceAction, k * actionDim);
     block.appliedAction.set(t.appliedAction, k * actionDim);
-    block.flags[k] = (t.intervention ? 1 : 0) | (t.interventionStart ? 2 : 0) | (t.done ? 4 : 0);
+    block.flags[k] =
+      (t.intervention ? 1 : 0) | (t.interventionStart ? 2 : 0) | (t.done ? 4 : 0) | (t.success ? 8 : 0);
   });
   return block;
 }
@@ -123,6 +124,7 @@ export function unpackTransition(block: TransitionBlock, k: number): Transition 
     intervention: (flags & 1) !== 0,
     interventionStart: (flags & 2) !== 0,
     done: (flags & 4) !== 0,
+    success: (flags & 8) !== 0,
   };
 }
 

@@ -80,8 +80,8 @@ export interface MethodLearner {
   /** The policy: one actor, or an ensemble whose members' mean action is the novice's. */
   readonly actors: readonly tf.Sequential[];
   /** The network whose value the gate reads as q (AIM's proxy Q, the risk critic), or null. */
-  readonly proxyQ: tf.Sequential | null;
-  readonly proxyQTarget: tf.Sequential | null;
+  readonly proxyQ: tf.LayersModel | null;
+  readonly proxyQTarget: tf.LayersModel | null;
   observe(transition: Transition): void;
   /** Called once, when the gate's warm-up ends. */
   initialFit(): InitialFit;

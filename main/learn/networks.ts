@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Patches2x2 } from './patch-layers.ts';
 
-export type Activation = 'relu' | 'tanh' | 'linear';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 
 export interface MlpSpec {
   /** Layer widths from input to output, e.g. [259, 256, 256, 2]. */
@@ -210,4 +210,14 @@ export function createAdam(learningRate: number): tf.Optimizer {
 
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+}
+
+/** Polyak averaging of a target network: θ̄ ← τ·θ + (1 − τ)·θ̄, weight by weight. */
+export function polyakUpdate(online: tf.LayersModel, target: tf.LayersModel, tau: number): void {
+  const source = trainableVariables(online);
+  tf.tidy(() => {
+    trainableVariables(target).forEach((variable, i) =>
+      variable.assign(tf.add(tf.mul(source[i], tau), tf.mul(variable, 1 - tau))),
+    );
+  });
 }

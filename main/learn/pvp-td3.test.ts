@@ -50,6 +50,7 @@ test('from interventions alone (no reward) the actor moves toward the expert’s
       intervention: true,
       interventionStart: true,
       done: false,
+      success: false,
     });
     learner.observe({
       obs: s,
@@ -59,6 +60,7 @@ test('from interventions alone (no reward) the actor moves toward the expert’s
       intervention: false,
       interventionStart: false,
       done: false,
+      success: false,
     });
   }
   const obs = Float32Array.from(states.flat());

@@ -20,7 +20,7 @@ import type { AimLearnerConfig, AimLearnerState, InitialFit, UpdateReport } from
 import { meanAction } from './bc.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import type { MethodLearner } from './method.ts';
-import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
+import { createActor, createAdam, createProxyQ, polyakUpdate, trainableVariables } from './networks.ts';
 import { Rng } from '../sim/random.ts';
 
 export interface PvpTd3Settings {
@@ -172,6 +172,7 @@ export class PvpTd3Learner implements MethodLearner {
       intervention: join(a.intervention, b.intervention),
       interventionStart: join(a.interventionStart, b.interventionStart),
       done: join(a.done, b.done),
+      success: join(a.success, b.success),
     };
   }
 
@@ -254,13 +255,6 @@ export class PvpTd3Learner implements MethodLearner {
       [this.critics[0], this.criticTargets[0]],
       [this.critics[1], this.criticTargets[1]],
     ];
-    tf.tidy(() => {
-      for (const [online, target] of pairs) {
-        const source = trainableVariables(online);
-        trainableVariables(target).forEach((variable, i) =>
-          variable.assign(tf.add(tf.mul(source[i], tau), tf.mul(variable, 1 - tau))),
-        );
-      }
-    });
+    for (const [online, target] of pairs) polyakUpdate(online, target, tau);
   }
 }

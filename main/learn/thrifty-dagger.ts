@@ -18,7 +18,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { AimLearnerConfig, AimLearnerState, InitialFit, UpdateReport } from './aim.ts';
 import { bcSteps, meanAction } from './bc.ts';
 import { ReplayBuffer, type Transition } from './buffer.ts';
-import type { GateDecision, GateStepInput, MethodGate, MethodLearner } from './method.ts';
+import type { GateDecision, GateSignals, GateStepInput, MethodGate, MethodLearner } from './method.ts';
 import { createActor, createAdam } from './networks.ts';
 import { quantile } from './quantile.ts';
 import { Rng } from '../sim/random.ts';
@@ -42,12 +42,14 @@ export function novelty(actions: readonly ArrayLike<number>[]): number {
 export type NoveltyThreshold = { quantile: number } | { fixed: number };
 
 export class EnsembleGate implements MethodGate {
-  readonly signals = { q: false, novelty: true };
+  readonly signals: GateSignals = { q: false, novelty: true };
   private readonly warmupSteps: number;
   private readonly rule: NoveltyThreshold;
   private stepsTaken = 0;
   private humanDriving = false;
-  private threshold: number | null = null;
+  /** β_H, on novelty. */
+  protected threshold: number | null = null;
+  /** ε, on the discrepancy. */
   private epsilon: number | null = null;
 
   constructor(warmupSteps: number, rule: NoveltyThreshold) {
@@ -98,13 +100,23 @@ export class EnsembleGate implements MethodGate {
     return decision;
   }
 
-  private decide({ novelty: u, discrepancy, personDriving = false }: GateStepInput): GateDecision {
+  /** Robot → human, while the robot drives: the state is novel, u(s) > β_H. */
+  protected asks(u: number, _input: GateStepInput, threshold: number): boolean {
+    return u > threshold;
+  }
+
+  /** Human → robot: the novice agrees with the expert, mean_dims (a_n − a_e)² < ε. */
+  protected handsBack(input: GateStepInput, epsilon: number): boolean {
+    return input.discrepancy < epsilon;
+  }
+
+  private decide(input: GateStepInput): GateDecision {
     const none = { warmup: false, expertInvolved: false, helpRequested: false, handedBack: false };
     if (this.inWarmup) {
       this.humanDriving = true;
       return { ...none, mode: 'warmup', warmup: true, expertInvolved: true };
     }
-    if (personDriving) {
+    if (input.personDriving) {
       this.humanDriving = false;
       return { ...none, mode: 'human' };
     }
@@ -114,14 +126,15 @@ export class EnsembleGate implements MethodGate {
       return { ...none, mode: 'human' };
     }
     if (this.humanDriving) {
-      if (discrepancy < this.epsilon) {
+      if (this.handsBack(input, this.epsilon)) {
         this.humanDriving = false;
         return { ...none, mode: 'robot', handedBack: true };
       }
       return { ...none, mode: 'human' };
     }
+    const u = input.novelty;
     if (u === null || u === undefined) throw new RangeError('the robot is driving but no novelty was given');
-    if (u > this.threshold) {
+    if (this.asks(u, input, this.threshold)) {
       this.humanDriving = true;
       return { ...none, mode: 'human', helpRequested: true };
     }

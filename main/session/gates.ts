@@ -7,6 +7,7 @@ import type { MethodGate } from '../learn/method.ts';
 import { PvpGate } from '../learn/pvp.ts';
 import { PVP_TD3_FREE_LEVEL } from '../learn/pvp-td3.ts';
 import { EnsembleGate, THRIFTY_NOVELTY_QUANTILE } from '../learn/thrifty-dagger.ts';
+import { ThriftyOriginalGate } from '../learn/thrifty-dagger-original.ts';
 import { AimGate } from './gate.ts';
 
 /** Robot-gated steps' thresholds are recomputed only from more than this many scores (reference: 25). */
@@ -34,5 +35,7 @@ export function createGate(config: ResolvedSessionConfig): MethodGate {
       return ensembleDaggerGate(config.warmup);
     case 'thrifty-dagger':
       return new EnsembleGate(config.warmup, { quantile: THRIFTY_NOVELTY_QUANTILE });
+    case 'thrifty-dagger-original':
+      return new ThriftyOriginalGate(config.warmup);
   }
 }

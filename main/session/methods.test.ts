@@ -81,3 +81,16 @@ test('Thrifty-DAgger: the expert-labelled steps only; five members, asked by the
     'novelty and β_H are recorded',
   );
 });
+
+test('original Thrifty-DAgger: the expert-labelled steps only; its risk critic travels to the loop', async () => {
+  const { end, recorded, updates } = await run('thrifty-dagger-original', 90);
+  assert.equal(end.expertSteps, recorded.filter((s) => s.mode !== 'robot').length);
+  assert.ok(recorded.slice(0, 30).every((s) => s.mode === 'warmup'));
+  const fit = updates.find((u) => u.kind === 'fit');
+  assert.ok(fit?.weights.proxyQ && fit.weights.proxyQTarget, 'Q_risk and its target after the first fit');
+  assert.equal(fit.weights.members.length, 4);
+  assert.ok(
+    recorded.slice(31).every((s) => s.threshold !== null && s.q !== null),
+    'novelty and β_H are recorded',
+  );
+});

@@ -9,6 +9,7 @@ import { selectBackend } from '../learn/backend.ts';
 import { CHECKPOINT_FORMAT, checkShapes, encodeModel, type PackedModel } from '../learn/checkpoint.ts';
 import type { PolicyEvalResult } from '../learn/evaluate.ts';
 import type { LearnerRestore, LearnerWeights, StepStamp } from '../learn/learner-protocol.ts';
+import { networkLayout } from '../learn/methods.ts';
 import { mlpWeightShapes } from '../learn/networks.ts';
 import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import type { AimDatabase } from '../store/database.ts';
@@ -150,6 +151,8 @@ function assemble({
   let gateState = { epsilon: resume?.point.epsilon ?? null, threshold: resume?.point.threshold ?? null };
   let learnerState: AimLearnerState | null = resume?.state ?? null;
 
+  // AIM's proxy Q, or a critic of another shape under its own name (thrifty-dagger-original's risk Q).
+  const critic = networkLayout(config.method).critic ?? 'proxy-q';
   const checkpoint = (weights: LearnerWeights, at: StepStamp, reason: string) => {
     const metrics = {
       reason,
@@ -163,8 +166,8 @@ function assemble({
       ['actor', weights.actor],
       // An ensemble's other members, numbered from 2.
       ...weights.members.map((member, k): [string, LearnerWeights['actor']] => [`actor-${k + 2}`, member]),
-      ['proxy-q', weights.proxyQ],
-      ['proxy-q-target', weights.proxyQTarget],
+      [critic, weights.proxyQ],
+      [`${critic}-target`, weights.proxyQTarget],
     ];
     for (const [kind, packed] of networks) {
       if (!packed) continue;

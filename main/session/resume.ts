@@ -101,7 +101,11 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
     restore: {
       weights: checkpoint.weights,
       state: metrics.learner,
-      transitions: packTransitions(transitionsOf(steps), obsDim, actionDim),
+      transitions: packTransitions(
+        transitionsOf(steps, new Set(episodes.filter((e) => e.success).map((e) => e.episode))),
+        obsDim,
+        actionDim,
+      ),
     },
     checkpointId: checkpoint.id,
   };
@@ -125,7 +129,8 @@ function checkpointMetrics(metrics: Record<string, unknown> | null, what: string
   return { epsilon: m.epsilon, threshold: m.threshold, learner: m.learner };
 }
 
-function transitionsOf(steps: readonly StepRow[]): Transition[] {
+/** The recorded steps as transitions; the last step of an episode that reached the goal is its success. */
+function transitionsOf(steps: readonly StepRow[], succeeded: ReadonlySet<number>): Transition[] {
   return steps.map((step, i) => {
     const next = steps[i + 1];
     const intervention = step.mode !== 'robot';
@@ -137,6 +142,7 @@ function transitionsOf(steps: readonly StepRow[]): Transition[] {
       intervention,
       interventionStart: intervention && (step.episodeStep === 0 || steps[i - 1]?.mode === 'robot'),
       done: step.done,
+      success: step.done && succeeded.has(step.episode),
     };
   });
 }

@@ -376,8 +376,9 @@ export class SessionRunner {
     const turn = this.person
       ? this.personTurn(this.person, novice, q, threshold)
       : this.gateTurn(novice, q, novelty, threshold);
-    // The gate's score of this step (Q_c, or an ensemble's novelty) is what the Q plot shows.
-    if (turn !== null) this.play(obs, novice, q ?? novelty, threshold, turn);
+    // The gate's score of this step is what the Q plot shows, against the gate's threshold on it: Q_c,
+    // or an ensemble's novelty (thrifty-dagger-original's too: its Q_risk has thresholds of its own).
+    if (turn !== null) this.play(obs, novice, novelty ?? q, threshold, turn);
   }
 
   /** The simulated expert answers the gate; a person may still take over with the keyboard. */
@@ -426,7 +427,7 @@ export class SessionRunner {
       helpRequested,
       decision.humanGated === true,
       handback,
-      q ?? novelty,
+      novelty ?? q,
       threshold,
     );
     return {
@@ -511,6 +512,7 @@ export class SessionRunner {
         intervention,
         interventionStart: intervention && this.previousDriver === 'robot',
         done: result.terminated,
+        success: result.info.arriveDest,
       },
       involved,
     );

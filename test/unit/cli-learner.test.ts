@@ -44,7 +44,7 @@ test('train: unknown presets, methods and knob values, and a resume with other s
     [['train', '--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
     [
       ['train', '--method', 'dagger'],
-      /--method must be one of aim, bc, hg-dagger, pvp, pvp-td3, ensemble-dagger, thrifty-dagger; got "dagger"/,
+      /--method must be one of aim, bc, hg-dagger, pvp, pvp-td3, ensemble-dagger, thrifty-dagger, thrifty-dagger-original; got "dagger"/,
     ],
     [['train', '--delta', '1.5'], /--delta must be less than 1; got 1.5/],
     [['train', '--delta', '0'], /--delta must be greater than 0; got 0/],

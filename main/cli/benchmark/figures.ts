@@ -21,6 +21,7 @@ const COLORS: Record<Method, string> = {
   'pvp-td3': '#17becf',
   'ensemble-dagger': '#9467bd',
   'thrifty-dagger': '#ff7f0e',
+  'thrifty-dagger-original': '#8c564b',
 };
 
 const TITLES: Record<CurveMetric, string> = {

@@ -8,7 +8,10 @@ export interface SuiteSpec {
   env: EnvId | 'grid';
   /** The methods the suite compares by default, in the table's order. */
   methods: readonly Method[];
-  /** Methods it runs only when asked (--methods): PVP's own TD3 learner, slow on wasm. */
+  /**
+   * Methods it runs only when asked (--methods): PVP's own TD3 learner and the authors' Thrifty-DAgger,
+   * the originals of baselines whose paper variants the table compares, slower on wasm.
+   */
   optional: readonly Method[];
   seeds: number;
   budget: number;
@@ -23,7 +26,7 @@ const SUITES: Record<Suite, SuiteSpec> = {
   toy: {
     env: 'toy',
     methods: CONTINUOUS,
-    optional: ['pvp-td3'],
+    optional: ['pvp-td3', 'thrifty-dagger-original'],
     seeds: 3,
     budget: 600,
     evalEvery: 100,
@@ -33,7 +36,7 @@ const SUITES: Record<Suite, SuiteSpec> = {
   driving: {
     env: 'driving',
     methods: CONTINUOUS,
-    optional: ['pvp-td3'],
+    optional: ['pvp-td3', 'thrifty-dagger-original'],
     seeds: 5,
     budget: 2500,
     evalEvery: 250,

@@ -31,6 +31,7 @@ const COLORS: Record<Method, string> = {
   'pvp-td3': '#3cc8d8',
   'ensemble-dagger': '#a779e0',
   'thrifty-dagger': '#f0963c',
+  'thrifty-dagger-original': '#c08a6a',
 };
 
 const W = 460;
