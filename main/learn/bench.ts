@@ -2,7 +2,8 @@
 // that shows where a step's time goes beyond its matrix products:
 //   matmul      — the step's products alone (forward x·W, backward dW = xᵀ·g and dx = g·Wᵀ), on
 //                 tensors already on the backend with their operands already transposed;
-//   transpose   — materialising those transposes (xᵀ, Wᵀ), as the wasm kernel fix does per product;
+//   transpose   — materialising those transposes (xᵀ, Wᵀ), as the wasm kernel fix does per product
+//                 (wasm-blas hands the transposes to BLAS and never pays this part);
 //   forward     — the loss without gradients (products + bias adds, activations, concat, loss);
 //   step        — forward + backward + Adam (the graph the learner runs, inputs already uploaded);
 //   adam        — applying one set of gradients: ~10 elementwise passes over every parameter;
