@@ -1,7 +1,7 @@
 // The configuration of a teaching or training session, validated once where it enters the core.
 import { z } from 'zod';
 
-export const ENV_IDS = ['toy', 'driving'] as const;
+export const ENV_IDS = ['toy', 'driving', 'grid'] as const;
 export type EnvId = (typeof ENV_IDS)[number];
 
 /**
@@ -21,6 +21,9 @@ export const METHODS = [
   'thrifty-dagger-original',
 ] as const;
 export type Method = (typeof METHODS)[number];
+
+/** The methods with a learner for the grid's discrete actions (discrete AIM); the rest are continuous-only. */
+export const GRID_METHODS: readonly Method[] = ['aim'];
 
 export const PRESETS = ['reference', 'paper'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -174,6 +177,15 @@ export const sessionConfigSchema = z
   .refine((config) => !(config.pace === 'realtime' && config.learnerMode === 'lockstep'), {
     message: 'a real-time session never waits for the learner: learnerMode lockstep needs pace fast',
     path: ['learnerMode'],
+  })
+  .refine((config) => config.env !== 'grid' || GRID_METHODS.includes(config.method), {
+    message: `the grid has discrete actions, which only ${GRID_METHODS.join(', ')} can learn in this build`,
+    path: ['method'],
+  })
+  .refine((config) => config.env !== 'grid' || config.expert.kind === 'scripted', {
+    message:
+      'on the grid the shortest-path expert answers help requests and a person takes over with the keyboard; a person as the expert is for driving',
+    path: ['expert'],
   });
 
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;

@@ -4,9 +4,9 @@
 // (takeUpdates, at the start of a decision), so the gate and the networks change together.
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
-import type { AimLearnerState, UpdateReport } from './aim.ts';
+import type { UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';
+import { meanAction } from './bc.ts';
 import { loadWeightsInto } from './checkpoint.ts';
 import type { PolicyEvalResult } from './evaluate.ts';
 import {
@@ -18,15 +18,14 @@ import {
   type ToWorker,
   type WorkerSetup,
 } from './learner-protocol.ts';
-import { meanAction } from './bc.ts';
-import { createGateCritic, networkLayout } from './methods.ts';
+import type { LearnerState } from './method.ts';
+import { createInferenceNetworks, transitionSizes, type InferenceNetworks } from './methods.ts';
 import { novelty } from './thrifty-dagger.ts';
-import { createActor } from './networks.ts';
 
 interface Trained {
   at: StepStamp;
   weights: LearnerWeights;
-  state: AimLearnerState;
+  state: LearnerState;
 }
 
 /** What the loop learns when it takes the learner's updates; the weights are already in use. */
@@ -55,10 +54,8 @@ export class AsyncLearner {
   private readonly worker: Worker;
   private readonly obsDim: number;
   private readonly actionDim: number;
-  /** The policy: one actor, or an ensemble's members. */
-  private readonly actors: tf.Sequential[];
-  /** The critic the gate reads (AIM's proxy Q, the risk critic), if the method has one. */
-  private readonly proxyQ: tf.LayersModel | null;
+  /** The policy (one actor, or an ensemble's members) and the proxy Q, as the method reads them. */
+  private readonly networks: InferenceNetworks;
   private pending: LearnerUpdate[] = [];
   private evaluations: Array<{ resolve(result: PolicyEvalResult): void; reject(error: Error): void }> = [];
   private settledWaiters: Array<() => void> = [];
@@ -74,14 +71,8 @@ export class AsyncLearner {
 
   private constructor(worker: Worker, setup: WorkerSetup, ready: Extract<FromWorker, { type: 'ready' }>) {
     this.worker = worker;
-    const { obsDim, actionDim, actorHidden, seed } = setup.learner;
-    this.obsDim = obsDim;
-    this.actionDim = actionDim;
-    const layout = networkLayout(setup.method);
-    this.actors = Array.from({ length: layout.actors }, (_, k) =>
-      createActor(obsDim, actionDim, actorHidden, seed + k),
-    );
-    this.proxyQ = createGateCritic(setup.method, setup.learner);
+    ({ obsDim: this.obsDim, actionDim: this.actionDim } = transitionSizes(setup.learner));
+    this.networks = createInferenceNetworks(setup.method, setup.learner);
     this.latest = ready.weights;
     this.workerTensors = ready.numTensors;
     this.load(ready.weights);
@@ -129,23 +120,16 @@ export class AsyncLearner {
     return this.latest;
   }
 
-  /** The novice's deterministic action for one observation (an ensemble's mean action). */
+  /** The novice's deterministic action for one observation (an ensemble's mean, a grid action's index). */
   act(obs: Float32Array): Float32Array {
     this.check();
-    return meanAction(this.actors, obs, 1);
+    return this.networks.act(obs, 1);
   }
 
   /** Q_c(s, a) for one observation and action (thrifty-dagger-original: Q_risk). */
   q(obs: Float32Array, action: ArrayLike<number>): number {
-    const proxyQ = this.proxyQ;
-    if (!proxyQ) throw new LearnerError('this method has no proxy Q');
-    return tf.tidy(() => {
-      const input = tf.concat(
-        [tf.tensor2d(obs, [1, this.obsDim]), tf.tensor2d(Float32Array.from(action), [1, this.actionDim])],
-        1,
-      );
-      return (proxyQ.predict(input) as tf.Tensor).dataSync()[0];
-    });
+    if (!this.networks.proxyQ) throw new LearnerError('this method has no proxy Q');
+    return this.networks.q(obs, action);
   }
 
   /**
@@ -153,8 +137,9 @@ export class AsyncLearner {
    * actions (Thrifty-DAgger); 0 for a single actor.
    */
   novelty(obs: Float32Array): number {
-    if (this.actors.length < 2) return 0;
-    return novelty(this.actors.map((actor) => meanAction([actor], obs, 1)));
+    const { actors } = this.networks;
+    if (actors.length < 2) return 0;
+    return novelty(actors.map((actor) => meanAction([actor], obs, 1)));
   }
 
   observe(transition: Transition, at: StepStamp): void {
@@ -203,8 +188,8 @@ export class AsyncLearner {
     if (this.closed) return;
     this.closed = true;
     await this.worker.terminate();
-    for (const actor of this.actors) actor.dispose();
-    this.proxyQ?.dispose();
+    for (const actor of this.networks.actors) actor.dispose();
+    this.networks.proxyQ?.dispose();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -258,9 +243,10 @@ export class AsyncLearner {
 
   private load(weights: LearnerWeights): void {
     [weights.actor, ...weights.members].forEach((packed, k) =>
-      loadWeightsInto(this.actors[k], packed, 'the learner’s actor'),
+      loadWeightsInto(this.networks.actors[k], packed, 'the learner’s actor'),
     );
-    if (this.proxyQ && weights.proxyQ) loadWeightsInto(this.proxyQ, weights.proxyQ, 'the learner’s proxy Q');
+    const { proxyQ } = this.networks;
+    if (proxyQ && weights.proxyQ) loadWeightsInto(proxyQ, weights.proxyQ, 'the learner’s proxy Q');
   }
 
   private fail(error: Error): void {

@@ -16,7 +16,9 @@
 // Per environment step past `learningStarts`: 32 novice steps; once the proxy is on (after warm-up,
 // `initialFit`) 32 proxy steps too, then the gate's threshold from a fresh agent-buffer sample.
 import * as tf from '@tensorflow/tfjs';
+import type { InitialFit, UpdateReport } from './aim.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
+import type { MethodLearner } from './method.ts';
 import {
   createAdam,
   createMinigridCnn,
@@ -66,15 +68,7 @@ export interface DiscreteAimState {
   proxyOn: boolean;
 }
 
-export interface DiscreteUpdateReport {
-  /** Novice (PVP-DQN) gradient steps this environment step. */
-  bcSteps: number;
-  /** Proxy-Q gradient steps this environment step. */
-  qSteps: number;
-  policyUpdated: boolean;
-}
-
-export class DiscreteAimLearner {
+export class DiscreteAimLearner implements MethodLearner {
   readonly config: DiscreteAimConfig;
   readonly human: ReplayBuffer;
   readonly novice: ReplayBuffer;
@@ -107,25 +101,19 @@ export class DiscreteAimLearner {
     return this.proxyOn;
   }
 
+  /** The policy, as the method seam expects it: the novice's Q-network, acting greedily. */
+  get actors(): readonly tf.Sequential[] {
+    return [this.actor];
+  }
+
   /** Greedy novice actions (as numbers) for `count` stacked observations laid end to end. */
   act(obs: Float32Array, count = 1): Float32Array {
-    return tf.tidy(() => {
-      const q = minigridCnnForward(this.actor, minigridPatches(obs, count));
-      return Float32Array.from(tf.argMax(q, 1).dataSync());
-    });
+    return greedyActions(this.actor, obs, count);
   }
 
   /** Q_c(s, a) for `count` observation/action pairs laid end to end. */
-  q(obs: Float32Array, actions: Float32Array, count = 1): Float32Array {
-    checkActions(actions, this.config.actions);
-    return tf.tidy(() => {
-      const all = minigridCnnForward(this.proxyQ, minigridPatches(obs, count));
-      return selectAction(
-        all,
-        tf.tensor1d(Int32Array.from(actions), 'int32'),
-        this.config.actions,
-      ).dataSync() as Float32Array;
-    });
+  q(obs: Float32Array, actions: ArrayLike<number>, count = 1): Float32Array {
+    return actionValues(this.proxyQ, obs, actions, count);
   }
 
   /** Stores a transition: takeover steps in the human buffer, the rest in the agent buffer. */
@@ -141,7 +129,7 @@ export class DiscreteAimLearner {
    * its first threshold as the quantile of these Q values. The discrete agreement rule is exact
    * equality, so ε is 0.
    */
-  initialFit(): { epsilon: number; heldOutQ: Float32Array } {
+  initialFit(): InitialFit {
     if (this.human.size === 0) throw new Error('the proxy Q needs at least one expert transition to start');
     this.proxyOn = true;
     for (let k = 0; k < this.config.gradientSteps; k++) this.proxyStep();
@@ -149,8 +137,8 @@ export class DiscreteAimLearner {
   }
 
   /** The updates due after an environment step (the argument keeps the worker's signature). */
-  afterStep(_mayRefire = true): DiscreteUpdateReport {
-    const report: DiscreteUpdateReport = { bcSteps: 0, qSteps: 0, policyUpdated: false };
+  afterStep(_mayRefire = true): UpdateReport {
+    const report: UpdateReport = { bcSteps: 0, qSteps: 0, policyUpdated: false };
     if (this.stepsSeen <= this.config.learningStarts) return report;
     for (let k = 0; k < this.config.gradientSteps; k++) this.noviceStep();
     this.updateTarget();
@@ -274,6 +262,29 @@ export class DiscreteAimLearner {
 }
 
 const OBS_SIZE = 12 * 7 * 7;
+
+/** A MinigridCNN's greedy actions (argmax of its Q values) for `count` stacked observations laid end to end. */
+export function greedyActions(model: tf.LayersModel, obs: Float32Array, count: number): Float32Array {
+  return tf.tidy(() => {
+    const q = minigridCnnForward(model, minigridPatches(obs, count));
+    return Float32Array.from(tf.argMax(q, 1).dataSync());
+  });
+}
+
+/** A MinigridCNN's Q(s, a) for `count` observation/action pairs laid end to end. */
+export function actionValues(
+  model: tf.LayersModel,
+  obs: Float32Array,
+  actions: ArrayLike<number>,
+  count: number,
+): Float32Array {
+  const n = model.outputs[0].shape[1] as number;
+  checkActions(actions, n);
+  return tf.tidy(() => {
+    const all = minigridCnnForward(model, minigridPatches(obs, count));
+    return selectAction(all, tf.tensor1d(Int32Array.from(actions), 'int32'), n).dataSync() as Float32Array;
+  });
+}
 
 export class DiscreteActionError extends Error {
   override name = 'DiscreteActionError';

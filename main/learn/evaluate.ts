@@ -1,9 +1,12 @@
 // Evaluation of a policy network on held-out scenarios (aim-algorithm.md §7): the deterministic
 // novice drives one episode per seed, and all unfinished episodes step together so each decision
 // is one network call for the whole batch.
+import * as tf from '@tensorflow/tfjs';
 import type { EnvId } from '../contract/session-config.ts';
-import type { Env, StepResult } from '../sim/env.ts';
+import type { Env, EnvSpec, StepResult } from '../sim/env.ts';
 import { createDrivingEnv, createToyEnv } from '../sim/driving/index.ts';
+import { createGridEnv } from '../sim/grid/index.ts';
+import { greedyActions } from './discrete-aim.ts';
 import {
   episodeOutcome,
   summariseOutcomes,
@@ -13,6 +16,25 @@ import {
 
 /** Actions for `count` observations laid end to end, one action after another. */
 export type BatchPolicy = (obs: Float32Array, count: number) => Float32Array;
+
+/** A policy network's deterministic actions: an actor's output, or a Q-network's greedy action. */
+export function modelPolicy(model: tf.LayersModel, spec: EnvSpec): BatchPolicy {
+  if (spec.actionSpace.kind === 'discrete') return (obs, count) => greedyActions(model, obs, count);
+  const obsDim = spec.obsShape.reduce((a, b) => a * b, 1);
+  return (obs, count) =>
+    tf.tidy(() => (model.predict(tf.tensor2d(obs, [count, obsDim])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+function createEnv(env: EnvId): Env {
+  switch (env) {
+    case 'toy':
+      return createToyEnv();
+    case 'driving':
+      return createDrivingEnv();
+    case 'grid':
+      return createGridEnv();
+  }
+}
 
 export interface SeedRange {
   start: number;
@@ -39,7 +61,7 @@ export function evaluatePolicy(policy: BatchPolicy, env: EnvId, seeds: SeedRange
       `seeds must be a start and a positive count of whole numbers, got ${JSON.stringify(seeds)}`,
     );
   const episodes: Running[] = Array.from({ length: seeds.count }, (_, k) => {
-    const instance = env === 'toy' ? createToyEnv() : createDrivingEnv();
+    const instance = createEnv(env);
     const seed = seeds.start + k;
     return { env: instance, seed, obs: instance.reset(seed), crashed: false, last: null };
   });

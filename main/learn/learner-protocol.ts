@@ -3,10 +3,12 @@
 // artifacts after every update round. Messages are handled in the order they were sent, so a
 // request (an initial fit, an evaluation) applies to exactly the transitions sent before it.
 import type { BackendName, EnvId, Method } from '../contract/session-config.ts';
-import type { AimLearnerConfig, AimLearnerState, UpdateReport } from './aim.ts';
+import type { UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';
 import type { PackedModel } from './checkpoint.ts';
 import type { PolicyEvalResult, SeedRange } from './evaluate.ts';
+import type { LearnerState } from './method.ts';
+import type { LearnerConfig } from './methods.ts';
 
 /** Where the loop was when it sent a message; echoed back so results can be dated. */
 export interface StepStamp {
@@ -37,7 +39,7 @@ export interface TransitionBlock {
 
 export interface LearnerRestore {
   weights: LearnerWeights;
-  state: AimLearnerState;
+  state: LearnerState;
   /** Every transition of the session so far, in order, to refill the buffers. */
   transitions: TransitionBlock;
 }
@@ -45,7 +47,7 @@ export interface LearnerRestore {
 export interface WorkerSetup {
   backend: BackendName;
   method: Method;
-  learner: AimLearnerConfig;
+  learner: LearnerConfig;
   /** δ, for a threshold recomputed after every update round. */
   delta: number;
   /** thresholdRecompute 'everyTrainStep': send a fresh threshold with every proxy-Q round. */
@@ -73,7 +75,7 @@ interface Trained {
   processed: number;
   at: StepStamp;
   weights: LearnerWeights;
-  state: AimLearnerState;
+  state: LearnerState;
   /** TF.js tensors alive in the worker, to show they stay flat. */
   numTensors: number;
 }

@@ -9,6 +9,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AimLearnerState, InitialFit, UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';
+import type { DiscreteAimState } from './discrete-aim.ts';
+
+/** What a checkpoint records of a learner's schedule beyond its weights: continuous or discrete AIM's. */
+export type LearnerState = AimLearnerState | DiscreteAimState;
 
 export type GateMode = 'warmup' | 'robot' | 'human';
 
@@ -93,8 +97,9 @@ export interface MethodLearner {
   recomputedThreshold?(delta: number): number;
   /** An offline method trains its policy here, on the data so far, before it is evaluated. */
   prepareEvaluation?(): void;
-  state(): AimLearnerState;
-  restoreState(state: AimLearnerState): void;
+  state(): LearnerState;
+  /** Each learner takes back the state it gave (a checkpoint is checked against its session first). */
+  restoreState(state: LearnerState): void;
   dispose(): void;
 }
 

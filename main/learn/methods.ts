@@ -1,15 +1,24 @@
 // Which learner each method trains with, and the networks the loop keeps inference copies of. The
-// gates live with the session (main/session/gates.ts).
-import type * as tf from '@tensorflow/tfjs';
-import type { Method } from '../contract/session-config.ts';
+// gates live with the session (main/session/gates.ts). Continuous-action environments (driving,
+// toy) have every method; the grid's discrete actions have discrete AIM (discrete-aim.ts).
+import * as tf from '@tensorflow/tfjs';
+import { GRID_METHODS, type Method } from '../contract/session-config.ts';
 import { AimLearner, type AimLearnerConfig } from './aim.ts';
-import { OfflineBcLearner } from './bc.ts';
+import { meanAction, OfflineBcLearner } from './bc.ts';
+import { actionValues, DiscreteAimLearner, greedyActions, type DiscreteAimConfig } from './discrete-aim.ts';
 import { PeriodicBcLearner } from './hg-dagger.ts';
 import type { MethodLearner } from './method.ts';
-import { createProxyQ } from './networks.ts';
+import { createActor, createMinigridCnn, createProxyQ, MINIGRID_OBS_SHAPE } from './networks.ts';
 import { PvpTd3Learner } from './pvp-td3.ts';
 import { ENSEMBLE_SIZE, EnsembleLearner } from './thrifty-dagger.ts';
 import { riskCriticFor, ThriftyOriginalLearner } from './thrifty-dagger-original.ts';
+
+/** A learner's configuration: a continuous method's, or discrete AIM's (told apart by its action count). */
+export type LearnerConfig = AimLearnerConfig | DiscreteAimConfig;
+
+export function isDiscreteConfig(config: LearnerConfig): config is DiscreteAimConfig {
+  return 'actions' in config;
+}
 
 /**
  * The networks a method's learner sends to the loop: actors (an ensemble has several) and the
@@ -49,7 +58,12 @@ export function createGateCritic(method: Method, config: AimLearnerConfig): tf.L
   }
 }
 
-export function createMethodLearner(method: Method, config: AimLearnerConfig): MethodLearner {
+export function createMethodLearner(method: Method, config: LearnerConfig): MethodLearner {
+  if (isDiscreteConfig(config)) {
+    if (!GRID_METHODS.includes(method))
+      throw new Error(`${method} has no learner for discrete actions; on the grid only discrete AIM trains`);
+    return new DiscreteAimLearner(config);
+  }
   switch (method) {
     case 'aim':
       return new AimLearner(config);
@@ -66,4 +80,55 @@ export function createMethodLearner(method: Method, config: AimLearnerConfig): M
     case 'thrifty-dagger-original':
       return new ThriftyOriginalLearner(config);
   }
+}
+
+/** Values per observation and per action in the transitions a learner of this configuration takes. */
+export function transitionSizes(config: LearnerConfig): { obsDim: number; actionDim: number } {
+  return isDiscreteConfig(config)
+    ? { obsDim: MINIGRID_OBS_SHAPE.reduce((a, b) => a * b, 1), actionDim: 1 }
+    : { obsDim: config.obsDim, actionDim: config.actionDim };
+}
+
+/** The loop's copies of a method's networks, with how the novice acts and the gate's critic is read. */
+export interface InferenceNetworks {
+  readonly actors: readonly tf.Sequential[];
+  /** The critic the gate reads (AIM's proxy Q, the risk critic), if the method has one. */
+  readonly proxyQ: tf.LayersModel | null;
+  /** The novice's actions for `count` observations: an ensemble's mean, a Q-network's greedy action. */
+  act(obs: Float32Array, count: number): Float32Array;
+  /** The critic's value for one observation and action: Q_c(s, a) (thrifty-dagger-original: Q_risk). */
+  q(obs: Float32Array, action: ArrayLike<number>): number;
+}
+
+export function createInferenceNetworks(method: Method, config: LearnerConfig): InferenceNetworks {
+  if (isDiscreteConfig(config)) {
+    const actor = createMinigridCnn(config.actions, config.seed, 'novice_q');
+    const proxyQ = createMinigridCnn(config.actions, config.seed + 1000, 'proxy_q');
+    return {
+      actors: [actor],
+      proxyQ,
+      act: (obs, count) => greedyActions(actor, obs, count),
+      q: (obs, action) => actionValues(proxyQ, obs, action, 1)[0],
+    };
+  }
+  const { obsDim, actionDim, actorHidden, seed } = config;
+  const actors = Array.from({ length: networkLayout(method).actors }, (_, k) =>
+    createActor(obsDim, actionDim, actorHidden, seed + k),
+  );
+  const critic = createGateCritic(method, config);
+  return {
+    actors,
+    proxyQ: critic,
+    act: (obs, count) => meanAction(actors, obs, count),
+    q(obs, action) {
+      if (!critic) throw new Error(`${method} has no critic for its gate`);
+      return tf.tidy(() => {
+        const input = tf.concat(
+          [tf.tensor2d(obs, [1, obsDim]), tf.tensor2d(Float32Array.from(action), [1, actionDim])],
+          1,
+        );
+        return (critic.predict(input) as tf.Tensor).dataSync()[0];
+      });
+    },
+  };
 }

@@ -170,12 +170,21 @@ export function createMinigridCnn(actions: number, seed: number, name: string): 
   return tf.sequential({ name, layers });
 }
 
+/** MinigridCNN's weight shapes in TF.js's order (kernel [in, out], bias [out]; convolutions over patches). */
+export function minigridCnnWeightShapes(actions: number): number[][] {
+  return [
+    ...mlpWeightShapes([PATCH, 16]),
+    ...mlpWeightShapes([4 * 16, 32]),
+    ...mlpWeightShapes([4 * 32, 64, 64, actions]),
+  ];
+}
+
 /**
  * MinigridCNN's forward pass as plain ops on the model's own weights: the same function as
  * `model.apply(patches)`, without the layers' per-call bookkeeping, which dominates a step of this
  * small network. The patches are minigridPatches' output.
  */
-export function minigridCnnForward(model: tf.Sequential, patches: tf.Tensor4D): tf.Tensor2D {
+export function minigridCnnForward(model: tf.LayersModel, patches: tf.Tensor4D): tf.Tensor2D {
   const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5] = model.trainableWeights.map((w) => w.read() as tf.Tensor2D);
   const count = patches.shape[0];
   const conv1 = tf.fused.matMul({

@@ -1,6 +1,5 @@
 // A session's latest checkpoint, read from the store and checked against the networks an
 // environment needs, for resuming a session and for evaluating its policy.
-import { EnvConfigError } from '../sim/env.ts';
 import { AIM_REFERENCE_DEFAULTS } from '../learn/aim.ts';
 import {
   CHECKPOINT_FORMAT,
@@ -10,7 +9,13 @@ import {
   type PackedModel,
 } from '../learn/checkpoint.ts';
 import type { LearnerWeights } from '../learn/learner-protocol.ts';
-import { mlpWeightShapes } from '../learn/networks.ts';
+import type * as tf from '@tensorflow/tfjs';
+import {
+  createActor,
+  createMinigridCnn,
+  minigridCnnWeightShapes,
+  mlpWeightShapes,
+} from '../learn/networks.ts';
 import type { AimDatabase } from '../store/database.ts';
 import type { ModelRow } from '../store/records.ts';
 import type { EnvSetup } from './runner.ts';
@@ -24,12 +29,43 @@ export interface SessionCheckpoint {
   metrics: Record<string, unknown> | null;
 }
 
-/** The environment's observation and action sizes, for continuous-action environments. */
+/** Values per observation and per action as a session records them (a discrete action is its index). */
 export function envDims(setup: EnvSetup): { obsDim: number; actionDim: number } {
   const { spec } = setup.env;
-  if (spec.actionSpace.kind !== 'box')
-    throw new EnvConfigError(`environment ${spec.id} has discrete actions; continuous AIM cannot use it`);
-  return { obsDim: spec.obsShape.reduce((a, b) => a * b, 1), actionDim: spec.actionSpace.dim };
+  const space = spec.actionSpace;
+  return {
+    obsDim: spec.obsShape.reduce((a, b) => a * b, 1),
+    actionDim: space.kind === 'box' ? space.dim : 1,
+  };
+}
+
+/** The weight shapes of the policy and the proxy Q a session in this environment saves. */
+export interface NetworkShapes {
+  actor: number[][];
+  proxyQ: number[][];
+}
+
+export function networkShapes(setup: EnvSetup): NetworkShapes {
+  const space = setup.env.spec.actionSpace;
+  // Discrete AIM's novice and proxy are both MinigridCNNs with one Q value per action.
+  if (space.kind === 'discrete') {
+    const shapes = minigridCnnWeightShapes(space.n);
+    return { actor: shapes, proxyQ: shapes };
+  }
+  const { obsDim, actionDim } = envDims(setup);
+  const { actorHidden, qHidden } = AIM_REFERENCE_DEFAULTS;
+  return {
+    actor: mlpWeightShapes([obsDim, ...actorHidden, actionDim]),
+    proxyQ: mlpWeightShapes([obsDim + actionDim, ...qHidden, 1]),
+  };
+}
+
+/** A fresh network of the policy's shape, for a checkpoint's weights to be loaded into. */
+export function createPolicyModel(setup: EnvSetup): tf.Sequential {
+  const space = setup.env.spec.actionSpace;
+  if (space.kind === 'discrete') return createMinigridCnn(space.n, 0, 'novice_q');
+  const { obsDim, actionDim } = envDims(setup);
+  return createActor(obsDim, actionDim, AIM_REFERENCE_DEFAULTS.actorHidden, 0);
 }
 
 /**
@@ -40,7 +76,7 @@ export function envDims(setup: EnvSetup): { obsDim: number; actionDim: number } 
 export function latestCheckpoint(
   db: AimDatabase,
   sessionId: number,
-  dims: { obsDim: number; actionDim: number },
+  shapes: NetworkShapes,
 ): SessionCheckpoint {
   if (!db.getSession(sessionId))
     throw new CheckpointError(`session ${sessionId} does not exist in ${db.path}`);
@@ -50,20 +86,18 @@ export function latestCheckpoint(
       `session ${sessionId} has no checkpoint (it ended before the fit after warm-up)`,
     );
   const what = `checkpoint ${actorRow.id} of session ${sessionId}`;
-  const { obsDim, actionDim } = dims;
-  const { actorHidden, qHidden } = AIM_REFERENCE_DEFAULTS;
-  const qShapes = mlpWeightShapes([obsDim + actionDim, ...qHidden, 1]);
-  const read = (row: ModelRow | undefined, name: string, shapes: number[][]): PackedModel | null => {
+  const qShapes = shapes.proxyQ;
+  const read = (row: ModelRow | undefined, name: string, expected: number[][]): PackedModel | null => {
     if (!row || row.step !== actorRow.step) return null;
     if (row.format !== CHECKPOINT_FORMAT)
       throw new CheckpointError(
         `the ${name} of ${what} is in format ${row.format}, not ${CHECKPOINT_FORMAT}`,
       );
     const packed = decodeModel(row.data, `the ${name} of ${what}`);
-    checkShapes(shapes, packed, `the ${name} of ${what}`);
+    checkShapes(expected, packed, `the ${name} of ${what}`);
     return packed;
   };
-  const actor = read(actorRow, 'actor', mlpWeightShapes([obsDim, ...actorHidden, actionDim])) as PackedModel;
+  const actor = read(actorRow, 'actor', shapes.actor) as PackedModel;
   // Baselines without a proxy Q save none; resuming AIM without one is refused by its learner.
   const proxyQ = read(db.latestModel(sessionId, 'proxy-q'), 'proxy Q', qShapes);
   return {

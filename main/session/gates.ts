@@ -1,5 +1,6 @@
 // The gate each method drives with (the learners are in main/learn/methods.ts).
 import type { ResolvedSessionConfig } from '../contract/session-config.ts';
+import type { ActionSpace } from '../sim/env.ts';
 import { DemonstrationGate } from '../learn/bc.ts';
 import { ensembleDaggerGate } from '../learn/ensemble-dagger.ts';
 import { HgDaggerGate } from '../learn/hg-dagger.ts';
@@ -8,12 +9,18 @@ import { PvpGate } from '../learn/pvp.ts';
 import { PVP_TD3_FREE_LEVEL } from '../learn/pvp-td3.ts';
 import { EnsembleGate, THRIFTY_NOVELTY_QUANTILE } from '../learn/thrifty-dagger.ts';
 import { ThriftyOriginalGate } from '../learn/thrifty-dagger-original.ts';
+import { DiscreteGate } from './discrete-gate.ts';
 import { AimGate } from './gate.ts';
 
 /** Robot-gated steps' thresholds are recomputed only from more than this many scores (reference: 25). */
 const MIN_WINDOW = 25;
 
-export function createGate(config: ResolvedSessionConfig): MethodGate {
+/** The method's gate for this action space: the grid's discrete actions have discrete AIM's (§4.4). */
+export function createGate(config: ResolvedSessionConfig, actions: ActionSpace['kind'] = 'box'): MethodGate {
+  if (actions === 'discrete') {
+    if (config.method !== 'aim') throw new Error(`${config.method} has no gate for discrete actions`);
+    return new DiscreteGate({ warmupSteps: config.warmup, delta: config.delta });
+  }
   switch (config.method) {
     case 'aim':
       return new AimGate({

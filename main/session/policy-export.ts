@@ -13,6 +13,7 @@ import {
   writePolicyFolder,
   type PolicyDescription,
 } from '../learn/export/policy-folder.ts';
+import { ACTION_NAMES, createGridEnv, NUM_ACTIONS } from '../sim/grid/index.ts';
 import type { AimDatabase } from '../store/database.ts';
 import { DatabaseError } from '../store/errors.ts';
 import { APP_VERSION, envArgsOf } from '../store/export/env-args.ts';
@@ -110,16 +111,42 @@ function actorCheckpoint(db: AimDatabase, session: SessionRow, checkpointId: num
   );
 }
 
-/**
- * The spaces, environment and origin of the policy. Both environments are the driving simulator,
- * whose observation values all lie in [0, 1] (main/sim/driving/observation.ts).
- */
-function describe(session: SessionRow, row: ModelRow): PolicyDescription {
+/** The spaces and environment of a session's policy: the driving simulator's, or the grid's. */
+function spacesOf(session: SessionRow): Pick<PolicyDescription, 'observation' | 'action' | 'env'> {
+  if (session.config.env === 'grid') {
+    const env = createGridEnv();
+    return {
+      observation: {
+        shape: [...env.spec.obsShape],
+        dtype: 'float32',
+        low: 0,
+        high: 255,
+        layout: {},
+        // MiniGrid's codes reach the network as obs/255 (SB3's image preprocessing).
+        scale: 1 / 255,
+        description:
+          "four stacked frames (oldest first) of MiniGrid's (object, colour, state) codes over the agent's 7×7 view, channel-first",
+      },
+      action: {
+        kind: 'discrete',
+        n: NUM_ACTIONS,
+        names: [...ACTION_NAMES],
+        description: "the argmax of the network's Q values",
+      },
+      env: {
+        id: 'grid',
+        name: `AIM-Workstation-${env.spec.id}`,
+        decisionHz: env.spec.decisionHz,
+        horizon: env.spec.horizon,
+        config: env.config,
+      },
+    };
+  }
+  // Both driving environments' observation values lie in [0, 1] (main/sim/driving/observation.ts).
   const args = envArgsOf(session, 'obs');
   const space = args.action.space;
   if (space.kind !== 'box')
     throw new ExportError('checkpoint', `Session ${session.id}'s environment has no continuous actions`);
-  const metrics = row.metrics ?? {};
   return {
     observation: {
       shape: [...args.observation.shape],
@@ -146,6 +173,14 @@ function describe(session: SessionRow, row: ModelRow): PolicyDescription {
       horizon: args.env_kwargs.horizon,
       config: args.env_kwargs,
     },
+  };
+}
+
+/** The spaces, environment and origin of the policy. */
+function describe(session: SessionRow, row: ModelRow): PolicyDescription {
+  const metrics = row.metrics ?? {};
+  return {
+    ...spacesOf(session),
     source: {
       session: {
         id: session.id,
@@ -181,13 +216,17 @@ function checkFits(
 ): void {
   let network: ReturnType<typeof policyNetwork>;
   try {
-    network = policyNetwork(model, { observationShape: description.observation.shape, scale: 1 });
+    network = policyNetwork(model, {
+      observationShape: description.observation.shape,
+      scale: description.observation.scale,
+    });
   } catch (error) {
     if (error instanceof NetworkExportError)
       throw new ExportError('checkpoint', `The actor of ${what} cannot be exported: ${error.message}`);
     throw error;
   }
-  const expected = `${description.observation.shape} → ${description.action.kind === 'box' ? description.action.shape : ''}`;
+  const { action } = description;
+  const expected = `${description.observation.shape} → ${action.kind === 'box' ? action.shape : action.n}`;
   const actual = `${network.inputShape} → ${network.outputShape}`;
   if (expected !== actual)
     throw new ExportError(

@@ -3,18 +3,17 @@
 // and at the end, and every evaluation. Shared by every host (CLI, browser mode, Electron).
 import type { CoreListener, SessionStatus } from '../contract/api.ts';
 import type { BackendName, ResolvedSessionConfig, SessionConfig } from '../contract/session-config.ts';
-import type { AimLearnerState } from '../learn/aim.ts';
 import { AsyncLearner } from '../learn/async-learner.ts';
 import { selectBackend } from '../learn/backend.ts';
 import { CHECKPOINT_FORMAT, checkShapes, encodeModel, type PackedModel } from '../learn/checkpoint.ts';
 import type { PolicyEvalResult } from '../learn/evaluate.ts';
 import type { LearnerRestore, LearnerWeights, StepStamp } from '../learn/learner-protocol.ts';
+import type { LearnerState } from '../learn/method.ts';
 import { networkLayout } from '../learn/methods.ts';
-import { mlpWeightShapes } from '../learn/networks.ts';
-import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
+import { learnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import type { AimDatabase } from '../store/database.ts';
 import type { EvaluationRecord, SessionEnd } from '../store/records.ts';
-import { envDims } from './checkpoints.ts';
+import { networkShapes } from './checkpoints.ts';
 import { createEnvSetup } from './environments.ts';
 import { loadPolicyFor } from './policy-import.ts';
 import { planResume, type ResumeChanges } from './resume.ts';
@@ -22,6 +21,12 @@ import { SessionRunner, type DecisionHaptics, type ResumePoint } from './runner.
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const APP_VERSION: string = packageJson.version;
+
+/**
+ * Steps between the checkpoints of update rounds where the learner updates after every step
+ * (discrete AIM): a checkpoint per round would store two networks per step.
+ */
+export const STEPWISE_CHECKPOINT_EVERY = 100;
 
 export interface PreparedSession {
   runner: SessionRunner;
@@ -89,13 +94,8 @@ async function orClose<T>(learner: AsyncLearner, action: () => T): Promise<T> {
 /** An exported policy, checked against the environment and the actor this session trains. */
 function importedActor(config: ResolvedSessionConfig, folder: string): PackedModel {
   const policy = loadPolicyFor(folder, config.env);
-  const { obsDim, actionDim } = envDims(createEnvSetup(config.env, config.seed));
-  const { actorHidden } = aimLearnerConfig(config, obsDim, actionDim);
-  checkShapes(
-    mlpWeightShapes([obsDim, ...actorHidden, actionDim]),
-    policy.model,
-    `the policy in ${policy.folder}`,
-  );
+  const { actor } = networkShapes(createEnvSetup(config.env, config.seed));
+  checkShapes(actor, policy.model, `the policy in ${policy.folder}`);
   return policy.model;
 }
 
@@ -106,17 +106,10 @@ function startLearner(
   initialActor: PackedModel | null = null,
 ): Promise<AsyncLearner> {
   const { env } = createEnvSetup(config.env, config.seed);
-  const box = env.spec.actionSpace;
-  if (box.kind !== 'box')
-    throw new Error(`environment ${config.env} has discrete actions; continuous AIM cannot train on it`);
   return AsyncLearner.start({
     backend,
     method: config.method,
-    learner: aimLearnerConfig(
-      config,
-      env.spec.obsShape.reduce((a, b) => a * b, 1),
-      box.dim,
-    ),
+    learner: learnerConfig(config, env.spec),
     delta: config.delta,
     recomputeThreshold: config.aim.thresholdRecompute === 'everyTrainStep',
     evaluation: { env: config.env, seeds: { start: config.evalSeedStart, count: config.evalEpisodes } },
@@ -133,7 +126,7 @@ interface Parts {
   learner: AsyncLearner;
   host: CoreListener;
   options: PrepareOptions;
-  resume: { point: ResumePoint; state: AimLearnerState } | null;
+  resume: { point: ResumePoint; state: LearnerState } | null;
 }
 
 function assemble({
@@ -149,7 +142,7 @@ function assemble({
   const recorder = db.recorder(sessionId);
   let lastEvaluation: EvaluationRecord | null = null;
   let gateState = { epsilon: resume?.point.epsilon ?? null, threshold: resume?.point.threshold ?? null };
-  let learnerState: AimLearnerState | null = resume?.state ?? null;
+  let learnerState: LearnerState | null = resume?.state ?? null;
 
   // AIM's proxy Q, or a critic of another shape under its own name (thrifty-dagger-original's risk Q).
   const critic = networkLayout(config.method).critic ?? 'proxy-q';
@@ -182,11 +175,20 @@ function assemble({
     }
   };
 
+  const setup = createEnvSetup(config.env, config.seed, config.expert);
+  // Discrete AIM's novice trains after every step from its 11th, warm-up included: its rounds are
+  // saved from the initial fit on (as every method's are), every 100 steps.
+  const roundSpacing = setup.env.spec.actionSpace.kind === 'discrete' ? STEPWISE_CHECKPOINT_EVERY : 0;
+  let fitted = resume !== null;
+  let lastCheckpointStep = Number.NEGATIVE_INFINITY;
+  const saveRound = (at: StepStamp) =>
+    roundSpacing === 0 || (fitted && at.step - lastCheckpointStep >= roundSpacing);
+
   const runner: SessionRunner = new SessionRunner({
     sessionId,
     config,
     backend,
-    setup: createEnvSetup(config.env, config.seed, config.expert),
+    setup,
     learner,
     recorder,
     haptics: options.haptics,
@@ -195,6 +197,9 @@ function assemble({
       updated(update, gate) {
         gateState = gate;
         learnerState = update.state;
+        if (update.kind === 'fit') fitted = true;
+        else if (!saveRound(update.at)) return;
+        lastCheckpointStep = update.at.step;
         checkpoint(update.weights, update.at, update.kind === 'fit' ? 'initial-fit' : 'update-round');
       },
       evaluated(at, result) {

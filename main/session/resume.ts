@@ -5,14 +5,14 @@
 // last step of an episode has done set, so the TD term never reads its successor; the last step of
 // an episode cut off by the session's end gets its own observation as successor.
 import type { Pace, ResolvedSessionConfig, BackendChoice } from '../contract/session-config.ts';
-import type { AimLearnerState } from '../learn/aim.ts';
 import { CheckpointError } from '../learn/checkpoint.ts';
 import { packTransitions, type LearnerRestore } from '../learn/learner-protocol.ts';
 import type { Transition } from '../learn/buffer.ts';
+import type { LearnerState } from '../learn/method.ts';
 import { resolveSessionConfig } from '../learn/presets.ts';
 import type { AimDatabase } from '../store/database.ts';
 import type { StepRow } from '../store/records.ts';
-import { envDims, latestCheckpoint } from './checkpoints.ts';
+import { envDims, latestCheckpoint, networkShapes } from './checkpoints.ts';
 import type { ResumePoint } from './runner.ts';
 import { createEnvSetup } from './environments.ts';
 
@@ -39,7 +39,7 @@ export interface ResumePlan {
 interface CheckpointMetrics {
   epsilon: number;
   threshold: number;
-  learner: AimLearnerState;
+  learner: LearnerState;
 }
 
 export function planResume(db: AimDatabase, sessionId: number, changes: ResumeChanges): ResumePlan {
@@ -68,11 +68,13 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
     // The learner mode follows the pace the session now runs at.
     learnerMode: pace === stored.pace ? stored.learnerMode : undefined,
   });
-  const { obsDim, actionDim } = envDims(createEnvSetup(config.env, config.seed));
-  const checkpoint = latestCheckpoint(db, sessionId, { obsDim, actionDim });
+  const setup = createEnvSetup(config.env, config.seed);
+  const { obsDim, actionDim } = envDims(setup);
+  const checkpoint = latestCheckpoint(db, sessionId, networkShapes(setup));
   const metrics = checkpointMetrics(
     checkpoint.metrics,
     `checkpoint ${checkpoint.id} of session ${sessionId}`,
+    setup.env.spec.actionSpace.kind === 'discrete',
   );
 
   steps.forEach((step, i) => {
@@ -111,17 +113,27 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
   };
 }
 
-function checkpointMetrics(metrics: Record<string, unknown> | null, what: string): CheckpointMetrics {
+const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** The learner's schedule as continuous AIM (ε, next update, last round) or discrete AIM (steps seen) saves it. */
+function learnerStateOk(state: Partial<Record<string, unknown>>, discrete: boolean): boolean {
+  if (discrete)
+    return state.kind === 'discrete' && finite(state.stepsSeen) && typeof state.proxyOn === 'boolean';
+  return finite(state.epsilon) && finite(state.nextPolicyUpdate) && finite(state.lastQRoundAt);
+}
+
+function checkpointMetrics(
+  metrics: Record<string, unknown> | null,
+  what: string,
+  discrete: boolean,
+): CheckpointMetrics {
   const m = metrics as Partial<CheckpointMetrics> | null;
-  const finite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
   if (
     !m ||
     !finite(m.epsilon) ||
     !finite(m.threshold) ||
     !m.learner ||
-    !finite(m.learner.epsilon) ||
-    !finite(m.learner.nextPolicyUpdate) ||
-    !finite(m.learner.lastQRoundAt)
+    !learnerStateOk(m.learner as unknown as Partial<Record<string, unknown>>, discrete)
   )
     throw new CheckpointError(
       `${what} does not record the gate's ε and threshold and the learner's schedule`,

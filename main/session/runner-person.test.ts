@@ -9,7 +9,7 @@ import type { HumanInput } from '../contract/api.ts';
 import { decodeFrame } from '../contract/frame.ts';
 import { PRE_ROLL_MS, POST_ROLL_MS } from './raw-input.ts';
 import type { SessionRunner } from './runner.ts';
-import { sessionHarness, type Harness } from './test-support.ts';
+import { sessionHarness, untilPaused, type Harness } from './test-support.ts';
 
 const DEVICE = { device: 'G29 Driving Force Racing Wheel', deviceKey: '046d:c24f', profile: 'logitech-g29' };
 const SAMPLES_PER_DECISION = 20;
@@ -113,10 +113,7 @@ test('the wheel unplugged while the person drives: the car brakes to a stop, the
   });
   drive(h, h.runner, 0, 1, false);
   const finished = h.runner.run();
-  await new Promise<void>((resolve) => {
-    const poll = () => (h.runner.status().status === 'paused' ? resolve() : setTimeout(poll, 5));
-    poll();
-  });
+  await untilPaused(h.runner);
   assert.match(h.runner.status().message ?? '', /G29 Driving Force Racing Wheel was disconnected.*paused/);
   const frames = h.frames.map(decodeFrame);
   const last = frames[frames.length - 1];

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { HumanInput } from '../contract/api.ts';
 import { decodeFrame } from '../contract/frame.ts';
 import type { SessionRunner } from './runner.ts';
-import { sessionHarness, type Harness } from './test-support.ts';
+import { sessionHarness, untilPaused, type Harness } from './test-support.ts';
 
 function harness(
   config: Record<string, unknown>,
@@ -103,10 +103,7 @@ test('input that goes stale while a person drives brakes, ends the takeover as a
     if (step === 45) h.clock.now += 1000;
   });
   const finished = h.runner.run();
-  await new Promise<void>((resolve) => {
-    const poll = () => (h.runner.status().status === 'paused' ? resolve() : setTimeout(poll, 5));
-    poll();
-  });
+  await untilPaused(h.runner);
   assert.match(h.runner.status().message ?? '', /input stopped arriving/);
   h.runner.stop();
   const end = await finished;

@@ -89,6 +89,8 @@ export interface EnvSetup {
   expert: Expert;
   /** The scenario seed of the n-th training episode of a session. */
   seedFor(episode: number): number;
+  /** Applied while a person's input has stopped: the car's full brake, the grid's no-op 'done'. */
+  idleAction: readonly number[];
 }
 
 /** What the runner needs from the store's recorder. */
@@ -205,7 +207,7 @@ export class SessionRunner {
     this.recorder = options.recorder;
     this.listener = options.listener;
     this.now = options.now ?? (() => performance.now());
-    this.gate = createGate(options.config);
+    this.gate = createGate(options.config, options.setup.env.spec.actionSpace.kind);
     this.takeovers = new TakeoverLog((record) => this.recorder.takeover(record));
     this.rawInput = new RawInputLog((samples) => this.recorder.inputSamples(samples));
     this.haptics = options.haptics ?? null;
@@ -407,13 +409,13 @@ export class SessionRunner {
     if (person === 'stale') {
       // Input stopped while the person was driving: brake, end their takeover, and wait for them.
       driver = 'person';
-      applied = [0, -1];
+      applied = this.setup.idleAction;
       this.lastInput = null;
       fault = 'Takeover input stopped arriving; the car braked and the session paused. Resume when ready.';
     } else {
       if (person !== null) {
         driver = 'person';
-        applied = [person.steer, person.throttle];
+        applied = this.personAction(person, novice);
       } else {
         driver = decision.mode === 'robot' ? 'robot' : 'expert';
         applied = driver === 'robot' ? novice : expertAction;
@@ -434,11 +436,17 @@ export class SessionRunner {
       driver,
       mode,
       applied,
-      human: driver === 'robot' ? null : expertActionOf(person, expertAction),
+      human: driver === 'robot' ? null : person === null ? expertAction : applied,
       helpRequested,
       expertInvolved: decision.expertInvolved,
       fault,
     };
+  }
+
+  /** A person's action: steer and throttle, or a grid action (none chosen approves the novice's proposal). */
+  private personAction(person: HumanInput, novice: Float32Array): number[] {
+    if (this.setup.env.spec.actionSpace.kind === 'discrete') return [person.discrete ?? novice[0]];
+    return [person.steer, person.throttle];
   }
 
   /** A person is the expert: person.ts decides who drives. */
@@ -537,9 +545,10 @@ export class SessionRunner {
   private brakeToStop(braking: { reason: string; steps: number }): void {
     const obs = this.obs;
     const novice = this.learner.act(obs);
-    const result = this.setup.env.step([0, -1]);
+    const { idleAction } = this.setup;
+    const result = this.setup.env.step(idleAction);
     braking.steps++;
-    this.emit(obs, result, 'paused', novice, [0, -1], null, null, null, false);
+    this.emit(obs, result, 'paused', novice, idleAction, null, null, null, false);
     this.advance(result);
     this.pauseIfStopped(braking);
   }
@@ -767,9 +776,4 @@ function meanSquaredDifference(a: ArrayLike<number>, b: ArrayLike<number>): numb
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
   return sum / a.length;
-}
-
-function expertActionOf(person: HumanInput | 'stale' | null, expertAction: Float64Array): ArrayLike<number> {
-  if (person === 'stale') return [0, -1];
-  return person ? [person.steer, person.throttle] : expertAction;
 }

@@ -1,5 +1,5 @@
-// Shared by the session's tests: a session on the real toy environment, the learner's real thread
-// (with small networks unless a test asks otherwise) and a temporary SQLite file.
+// Shared by the session's tests: a session on the real toy environment (or the grid), the learner's
+// real thread (with small networks unless a test asks otherwise) and a temporary SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { AsyncLearner } from '../learn/async-learner.ts';
 import { CHECKPOINT_FORMAT, encodeModel, packModel } from '../learn/checkpoint.ts';
 import { createActor } from '../learn/networks.ts';
 import { selectBackend } from '../learn/backend.ts';
-import { aimLearnerConfig, resolveSessionConfig } from '../learn/presets.ts';
+import { aimLearnerConfig, learnerConfig, resolveSessionConfig } from '../learn/presets.ts';
 import { openDatabase, type AimDatabase } from '../store/database.ts';
 import type { ModelRecord } from '../store/records.ts';
 import { createEnvSetup } from './environments.ts';
@@ -29,7 +29,7 @@ export interface Harness {
 export interface HarnessOptions {
   /** Session configuration over a fast toy session with a 30-step warm-up and batch 32. */
   config?: Record<string, unknown>;
-  /** Learner settings over small networks and a 10-round initial fit. */
+  /** Learner settings over small networks and a 10-round initial fit (continuous AIM only). */
   learner?: Partial<AimLearnerConfig>;
   onFrame?: (runner: SessionRunner, step: number) => void;
   hooks?: LearnerHooks;
@@ -50,19 +50,23 @@ export async function sessionHarness(options: HarnessOptions = {}): Promise<Harn
     }),
   );
   const setup = createEnvSetup(config.env, config.seed);
+  // The grid's discrete AIM as a session configures it (its batch is the session's).
+  const discrete = setup.env.spec.actionSpace.kind === 'discrete';
   const learner = await AsyncLearner.start({
     backend,
     method: config.method,
-    learner: {
-      ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
-      actorHidden: [32],
-      qHidden: [32],
-      initialRounds: 10,
-      ...options.learner,
-    },
+    learner: discrete
+      ? learnerConfig(config, setup.env.spec)
+      : {
+          ...aimLearnerConfig(config, setup.env.spec.obsShape[0], 2),
+          actorHidden: [32],
+          qHidden: [32],
+          initialRounds: 10,
+          ...options.learner,
+        },
     delta: config.delta,
-    recomputeThreshold: false,
-    evaluation: { env: 'toy', seeds: { start: 0, count: 1 } },
+    recomputeThreshold: discrete,
+    evaluation: { env: config.env, seeds: { start: 0, count: 1 } },
     restore: null,
   });
   const sessionId = db.createSession({ config, backend, appVersion: 'test', host: 'cli', pid: process.pid });
@@ -104,6 +108,14 @@ export async function sessionHarness(options: HarnessOptions = {}): Promise<Harn
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once the runner has paused (after an input fault, say). */
+export function untilPaused(runner: SessionRunner): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const poll = () => (runner.status().status === 'paused' ? resolve() : setTimeout(poll, 5));
+    poll();
+  });
 }
 
 /**

@@ -1,10 +1,10 @@
 // The learner's commands as a user runs them: presets and knobs, resume, eval, report and the
-// learner benchmark, with real processes and a real SQLite file. Bad input ends in one clear line,
-// a non-zero exit and an unchanged database.
+// learner benchmark, on the toy task and on the grid, with real processes and a real SQLite file.
+// Bad input ends in one clear line, a non-zero exit and an unchanged database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -232,4 +232,101 @@ test('bench learner measures each backend in its own process and reports one tha
       'batch',
     ]);
   }
+});
+
+test('train --env grid refuses driving-only settings, other methods and unknown presets, writing nothing', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-grid-'));
+  const db = path.join(dir, 'aim.db');
+  const cases: Array<[string[], RegExp]> = [
+    [['--mask-scale', '2'], /--mask-scale applies to driving and toy .*discrete AIM on the grid/],
+    [['--td', 'on'], /--td applies to driving and toy/],
+    [['--threshold-recompute', 'episodeEnd'], /--threshold-recompute applies to driving and toy/],
+    [['--expert-noise', 'none'], /--expert-noise applies to driving and toy/],
+    [['--method', 'pvp'], /--env grid has discrete actions, which only aim can learn .*--method pvp/],
+    [['--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
+  ];
+  for (const [args, message] of cases) {
+    const result = aim('train', '--env', 'grid', ...args, '--db', db);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, message);
+  }
+  assert.equal(existsSync(db), false, 'nothing was recorded');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('eval --policy expert --env grid: the shortest-path expert solves every layout in about 36 steps', () => {
+  const result = aim('eval', '--policy', 'expert', '--env', 'grid', '--seeds', '0-49', '--json');
+  assert.equal(result.code, 0, result.stderr);
+  const expert = lastJson(result.stdout);
+  assert.deepEqual(
+    [expert.env, expert.policy, expert.episodes, expert.successRate],
+    ['grid', 'expert', 50, 1],
+  );
+  assert.ok((expert.medianEpisodeLength as number) >= 30 && (expert.medianEpisodeLength as number) <= 42);
+  const noisy = lastJson(
+    aim('eval', '--policy', 'expert', '--env', 'grid', '--seeds', '0-49', '--stochastic', '--json').stdout,
+  );
+  assert.ok(
+    (noisy.meanEpisodeLength as number) > (expert.meanEpisodeLength as number),
+    'ε-noise costs steps',
+  );
+});
+
+test('a grid session from the command line: preset settings, evaluation on fresh layouts, resume, eval, export and the export evaluated', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-grid-'));
+  const db = path.join(dir, 'aim.db');
+  const small = ['--warmup', '12', '--batch-size', '4', '--eval-every', '12', '--eval-episodes', '2'];
+  const first = aim('train', '--env', 'grid', '--steps', '24', ...small, '--db', db, '--json');
+  assert.equal(first.code, 0, first.stderr);
+  const summary = lastJson(first.stdout);
+  const config = summary.config as Record<string, unknown>;
+  // δ comes from the reference preset; warm-up and batch were given.
+  assert.deepEqual([config.env, config.delta, config.warmup, config.batchSize], ['grid', 0.1, 12, 4]);
+  assert.equal((config.aim as { thresholdRecompute: string }).thresholdRecompute, 'everyTrainStep');
+  const evaluations = summary.evaluations as Array<{ step: number; episodes: number }>;
+  assert.ok(evaluations.length >= 1 && evaluations.every((e) => e.episodes === 2));
+  assert.match(first.stderr, /grid, discrete aim\/reference/);
+
+  const resumed = aim('train', '--resume', '1', '--steps', '30', '--db', db, '--json');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual([lastJson(resumed.stdout).resumedAtStep, lastJson(resumed.stdout).steps], [24, 30]);
+
+  // The session's environment is the default: its CNN acts greedily on fresh layouts 1000–1002.
+  const session = aim('eval', '--policy', '1', '--seeds', '1000-1002', '--db', db, '--json');
+  assert.equal(session.code, 0, session.stderr);
+  const novice = lastJson(session.stdout);
+  assert.deepEqual([novice.env, novice.episodes], ['grid', 3]);
+  assert.equal((novice.checkpoint as { step: number }).step, 30);
+
+  const folder = path.join(dir, 'policy');
+  const exported = aim('export', 'policy', '--session', '1', '--out', folder, '--db', db, '--json');
+  assert.equal(exported.code, 0, exported.stderr);
+  const arch = JSON.parse(readFileSync(path.join(folder, 'arch.json'), 'utf8'));
+  assert.deepEqual(arch.observation.shape, [12, 7, 7]);
+  assert.equal(arch.observation.scale, 1 / 255);
+  assert.deepEqual([arch.action.kind, arch.action.n], ['discrete', 7]);
+  const imported = lastJson(aim('eval', '--policy', folder, '--seeds', '1000-1002', '--json').stdout);
+  assert.deepEqual([imported.policy, imported.env, imported.trainedIn], ['exported', 'grid', 'grid']);
+  assert.deepEqual(imported.outcomes, novice.outcomes, 'the export drives as the checkpoint does');
+
+  const dataset = aim('export', 'dataset', '--session', '1', '--out', path.join(dir, 'd.hdf5'), '--db', db);
+  assert.equal(dataset.code, 1);
+  assert.match(dataset.stderr, /Session 1 ran in the grid; .*aim export policy/);
+  assert.equal(existsSync(path.join(dir, 'd.hdf5')), false);
+
+  const report = aim('report', '--session', '1', '--db', db, '--out', dir, '--name', 'grid');
+  assert.equal(report.code, 0, report.stderr);
+  const written = JSON.parse(readFileSync(path.join(dir, 'grid.json'), 'utf8'));
+  assert.equal(written.expert.successRate, 1);
+  const sqlite = new Database(db, { readonly: true });
+  const kinds = sqlite.prepare('select distinct kind from models order by kind').all() as Array<{
+    kind: string;
+  }>;
+  sqlite.close();
+  assert.deepEqual(
+    kinds.map((k) => k.kind),
+    ['actor', 'proxy-q'],
+  );
+  rmSync(dir, { recursive: true, force: true });
 });

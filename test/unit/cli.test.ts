@@ -49,7 +49,7 @@ test('unknown commands, flags and values end with one clear line and a non-zero 
   const cases: Array<[string[], RegExp]> = [
     [['fly'], /unknown command "fly"/],
     [['train', '--speed', '3'], /Unknown option '--speed'/],
-    [['train', '--env', 'moon'], /--env must be one of toy, driving; got "moon"/],
+    [['train', '--env', 'moon'], /--env must be one of toy, driving, grid; got "moon"/],
     [['train', '--steps', 'many'], /--steps needs a whole number; got "many"/],
     [['train', '--delta', '1'], /--delta must be less than 1; got 1/],
     [['train', '--delta', '0'], /--delta must be greater than 0; got 0/],

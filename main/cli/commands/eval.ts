@@ -3,15 +3,13 @@
 // exported policy folder driven deterministically, all episodes batched through one network call per
 // decision.
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { BACKENDS, ENV_IDS, type BackendChoice, type EnvId } from '../../contract/session-config.ts';
-import { evaluateExpert } from '../../experts/driving-eval.ts';
-import { AIM_REFERENCE_DEFAULTS } from '../../learn/aim.ts';
+import { evaluateScriptedExpert } from '../../experts/evaluate-expert.ts';
 import { selectBackend } from '../../learn/backend.ts';
 import { loadWeightsInto, modelFromArtifacts } from '../../learn/checkpoint.ts';
-import { evaluatePolicy, type PolicyEvalResult, type SeedRange } from '../../learn/evaluate.ts';
-import { createActor } from '../../learn/networks.ts';
-import { envDims, latestCheckpoint } from '../../session/checkpoints.ts';
+import { evaluatePolicy, modelPolicy, type PolicyEvalResult, type SeedRange } from '../../learn/evaluate.ts';
+import { createPolicyModel, latestCheckpoint, networkShapes } from '../../session/checkpoints.ts';
 import { createEnvSetup } from '../../session/environments.ts';
 import { loadPolicyFor } from '../../session/policy-import.ts';
 import { openDatabase } from '../../store/database.ts';
@@ -22,7 +20,7 @@ export const evalCommand = {
   name: 'eval',
   summary: "evaluate the scripted expert or a session's latest policy on held-out scenario seeds",
   usage:
-    'aim eval --policy SESSION|DIR|expert [--env driving|toy] [--seeds A-B] [--stochastic] [--db FILE] [--json]',
+    'aim eval --policy SESSION|DIR|expert [--env driving|toy|grid] [--seeds A-B] [--stochastic] [--db FILE] [--json]',
   flags: {
     policy: {
       type: 'string',
@@ -34,7 +32,7 @@ export const evalCommand = {
       type: 'string',
       choices: ENV_IDS,
       description:
-        "Environment to evaluate in (default: an exported policy's own environment, otherwise driving).",
+        "Environment to evaluate in (default: the session's or exported policy's own environment; driving for the expert).",
     },
     seeds: {
       type: 'string',
@@ -44,7 +42,8 @@ export const evalCommand = {
     },
     stochastic: {
       type: 'boolean',
-      description: "The expert's noisy actions instead of its deterministic ones.",
+      description:
+        "The expert's noisy actions instead of its deterministic ones (the grid expert's: a random action with probability 0.1).",
     },
     backend: {
       type: 'string',
@@ -63,6 +62,7 @@ export const evalCommand = {
     'aim eval --policy expert --env driving --seeds 1000-1049 --json',
     'aim eval --policy 3 --env driving --json',
     'aim eval --policy ./policy-3 --seeds 1000-1049',
+    'aim eval --policy expert --env grid --seeds 0-1999 --json',
   ],
 } satisfies CommandSpec;
 
@@ -74,27 +74,25 @@ function parseSeeds(text: string): SeedRange {
   return { start, count: end - start + 1 };
 }
 
-/** The deterministic novice's actions for a batch of observations laid end to end. */
-function evaluateModel(actor: tf.LayersModel, env: EnvId, seeds: SeedRange): PolicyEvalResult {
-  const obsDim = createEnvSetup(env, 0).env.spec.obsShape.reduce((a, b) => a * b, 1);
-  const act = (obs: Float32Array, count: number) =>
-    tf.tidy(() => (actor.predict(tf.tensor2d(obs, [count, obsDim])) as tf.Tensor).dataSync() as Float32Array);
-  return evaluatePolicy(act, env, seeds);
+/** The deterministic novice (an actor, or a Q-network acting greedily) on every seed. */
+function evaluateModel(model: tf.LayersModel, env: EnvId, seeds: SeedRange): PolicyEvalResult {
+  return evaluatePolicy(modelPolicy(model, createEnvSetup(env, 0).env.spec), env, seeds);
 }
 
 async function evaluateSession(
   sessionId: number,
-  env: EnvId,
+  chosenEnv: EnvId | undefined,
   seeds: SeedRange,
   dbFile: string,
   backend: string,
 ) {
   const db = openDatabase(dbFile, { readonly: true });
   try {
-    const dims = envDims(createEnvSetup(env, 0));
-    const checkpoint = latestCheckpoint(db, sessionId, dims);
+    const env = chosenEnv ?? db.getSession(sessionId)?.config.env ?? 'driving';
+    const setup = createEnvSetup(env, 0);
+    const checkpoint = latestCheckpoint(db, sessionId, networkShapes(setup));
     const active = await selectBackend(backend as BackendChoice);
-    const actor = createActor(dims.obsDim, dims.actionDim, AIM_REFERENCE_DEFAULTS.actorHidden, 0);
+    const actor = createPolicyModel(setup);
     try {
       loadWeightsInto(actor, checkpoint.weights.actor, `the actor of checkpoint ${checkpoint.id}`);
       const result = evaluateModel(actor, env, seeds);
@@ -138,18 +136,17 @@ export async function runEval(argv: string[]): Promise<number> {
   const flags = parseFlags(evalCommand, argv);
   const seeds = parseSeeds(flags.seeds);
   const chosenEnv = flags.env as EnvId | undefined;
-  const env = chosenEnv ?? 'driving';
   if (flags.policy === undefined)
     throw new UsageError('--policy is required: a session id, an exported policy folder or expert');
   if (flags.stochastic && flags.policy !== 'expert')
     throw new UsageError('--stochastic applies to --policy expert; a trained novice acts deterministically');
-  let report: { outcomes: unknown[] };
+  let report: object;
   if (flags.policy === 'expert') {
-    report = evaluateExpert({ env, seeds, stochastic: flags.stochastic });
+    report = evaluateScriptedExpert(chosenEnv ?? 'driving', seeds, flags.stochastic);
   } else if (/^\d+$/.test(flags.policy)) {
     report = await evaluateSession(
       Number(flags.policy),
-      env,
+      chosenEnv,
       seeds,
       path.resolve(flags.db ?? defaultDbPath()),
       flags.backend,
@@ -161,7 +158,7 @@ export async function runEval(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return 0;
   }
-  const { outcomes: _outcomes, ...summary } = report;
+  const { outcomes: _outcomes, ...summary } = report as { outcomes?: unknown };
   for (const [key, value] of Object.entries(summary))
     process.stdout.write(
       `${key.padEnd(18)}${typeof value === 'number' ? Number(value.toFixed(3)) : JSON.stringify(value)}\n`,

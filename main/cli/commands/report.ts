@@ -4,7 +4,7 @@
 // expert-involved steps.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluateExpert } from '../../experts/driving-eval.ts';
+import { evaluateScriptedExpert } from '../../experts/evaluate-expert.ts';
 import { openDatabase } from '../../store/database.ts';
 import type { EvaluationRow, TakeoverRow } from '../../store/records.ts';
 import { parseFlags, UsageError, type CommandSpec } from '../args.ts';
@@ -134,11 +134,11 @@ export function runReport(argv: string[]): Promise<number> {
     if (!session) throw new UsageError(`session ${flags.session} does not exist in ${db.path}`);
     const { config } = session;
     const evaluations = db.evaluations(session.id);
-    const expert = evaluateExpert({
-      env: config.env,
-      seeds: { start: config.evalSeedStart, count: config.evalEpisodes },
+    const expert = evaluateScriptedExpert(config.env, {
+      start: config.evalSeedStart,
+      count: config.evalEpisodes,
     });
-    const { outcomes: _outcomes, ...expertSummary } = expert;
+    const { outcomes: _outcomes, ...expertSummary } = { outcomes: null, ...expert };
     const wallSeconds =
       session.endedAt === null ? null : (Date.parse(session.endedAt) - Date.parse(session.startedAt)) / 1000;
     const within = bestWithin(evaluations, flags['expert-budget'], flags['step-budget']);

@@ -6,6 +6,7 @@ import type { EpisodeEvent } from '../../contract/api.ts';
 import {
   BACKENDS,
   ENV_IDS,
+  GRID_METHODS,
   METHODS,
   PACES,
   PRESETS,
@@ -15,8 +16,11 @@ import {
   type AimSettings,
   type BackendChoice,
   type Pace,
+  type Method,
+  type Preset,
   type ResolvedSessionConfig,
 } from '../../contract/session-config.ts';
+import { DISCRETE_AIM_BATCH, DISCRETE_AIM_PRESETS } from '../../learn/presets.ts';
 import { openDatabase } from '../../store/database.ts';
 import type { EvaluationRecord } from '../../store/records.ts';
 import { prepareSession, resumeSession, type PreparedSession } from '../../session/prepare.ts';
@@ -28,7 +32,7 @@ export const trainCommand = {
   name: 'train',
   summary: 'train a novice policy headless, with the simulated expert answering help requests',
   usage:
-    'aim train [--env toy|driving] [--method aim] [--preset reference|paper] [--steps N] [--seed S] [--db FILE] [--json] …\n       aim train --resume SESSION --steps N [--db FILE] [--json]',
+    'aim train [--env toy|driving|grid] [--method aim] [--preset reference|paper] [--steps N] [--seed S] [--db FILE] [--json] …\n       aim train --resume SESSION --steps N [--db FILE] [--json]',
   flags: {
     env: { type: 'string', choices: ENV_IDS, default: 'toy', description: 'Environment to train in.' },
     method: { type: 'string', choices: METHODS, default: 'aim', description: 'Learning method.' },
@@ -97,8 +101,7 @@ export const trainCommand = {
       type: 'integer',
       min: 1,
       max: 100_000_000,
-      default: 2000,
-      description: 'Decision steps to run.',
+      description: 'Decision steps to run (default 2000; on grid the preset’s: 2000 reference, 10000 paper).',
     },
     seed: {
       type: 'integer',
@@ -111,24 +114,23 @@ export const trainCommand = {
       type: 'integer',
       min: 10,
       max: 1_000_000,
-      default: 200,
-      description: 'Warm-up steps in which the expert drives before the robot gate starts.',
+      description:
+        'Warm-up steps in which the expert drives before the robot gate starts (default 200; on grid the preset’s: 400 reference, 100 paper).',
     },
     delta: {
       type: 'number',
       min: 0,
       max: 1,
       exclusive: true,
-      default: 0.05,
       placeholder: 'δ',
-      description: 'Ask for help above the (1 − δ) quantile of Q over robot steps.',
+      description:
+        'Ask for help above the (1 − δ) quantile of Q (default 0.05; on grid the preset’s: 0.1 reference, 0.05 paper).',
     },
     'batch-size': {
       type: 'integer',
       min: 1,
       max: 65_536,
-      default: 1024,
-      description: 'Gradient batch size.',
+      description: 'Gradient batch size (default 1024; on grid 200, half from each buffer).',
     },
     backend: {
       type: 'string',
@@ -187,6 +189,7 @@ export const trainCommand = {
   examples: [
     'aim train --env toy --method aim --expert scripted --steps 500 --seed 1 --db aim-test.db --json',
     'aim train --env driving --preset paper --steps 10000 --eval-every 250 --json',
+    'aim train --env grid --method aim --preset reference --seed 0 --eval-every 50 --json',
     'aim train --resume 3 --steps 12000',
   ],
 } satisfies CommandSpec;
@@ -211,7 +214,42 @@ function knobs(flags: TrainFlags): Partial<AimSettings> {
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
 
+/** Knobs of continuous AIM and the driving expert, which discrete AIM on the grid does not have. */
+const DRIVING_ONLY = [
+  'warmup-mode',
+  'cadence-every',
+  'cadence-steps',
+  'refire',
+  'mask-scale',
+  'td',
+  'threshold-recompute',
+  'expert-noise',
+] as const;
+
+/** The grid trains discrete AIM with its preset's warm-up, δ and budget; driving-only knobs are refused. */
+function checkGridFlags(flags: TrainFlags): void {
+  if (flags.env !== 'grid') return;
+  if (!GRID_METHODS.includes(flags.method as Method))
+    throw new UsageError(
+      `--env grid has discrete actions, which only ${GRID_METHODS.join(', ')} can learn in this build; --method ${flags.method} is for driving and toy`,
+    );
+  const given = DRIVING_ONLY.find((name) => flags[name] !== undefined);
+  if (given !== undefined)
+    throw new UsageError(
+      `--${given} applies to driving and toy (continuous AIM and the driving expert); discrete AIM on the grid and its shortest-path expert have no such setting`,
+    );
+}
+
+/** Defaults that depend on the environment: the grid's come from its discrete preset. */
+function envDefaults(flags: TrainFlags) {
+  if (flags.env === 'grid')
+    return { ...DISCRETE_AIM_PRESETS[flags.preset as Preset], batchSize: DISCRETE_AIM_BATCH };
+  return { steps: 2000, warmup: 200, delta: 0.05, batchSize: 1024 };
+}
+
 function newSessionConfig(flags: TrainFlags) {
+  checkGridFlags(flags);
+  const defaults = envDefaults(flags);
   return sessionConfigSchema.parse({
     env: flags.env,
     method: flags.method,
@@ -219,12 +257,12 @@ function newSessionConfig(flags: TrainFlags) {
     expert: { kind: flags.expert, ...(flags['expert-noise'] ? { noise: flags['expert-noise'] } : {}) },
     operator: flags.operator,
     seed: flags.seed,
-    steps: flags.steps,
-    warmup: flags.warmup,
-    delta: flags.delta,
+    steps: flags.steps ?? defaults.steps,
+    warmup: flags.warmup ?? defaults.warmup,
+    delta: flags.delta ?? defaults.delta,
     pace: flags.pace,
     backend: flags.backend,
-    batchSize: flags['batch-size'],
+    batchSize: flags['batch-size'] ?? defaults.batchSize,
     aim: knobs(flags),
     evalEvery: flags['eval-every'],
     evalEpisodes: flags['eval-episodes'] ?? (flags.env === 'toy' ? 1 : 50),
@@ -236,10 +274,19 @@ function newSessionConfig(flags: TrainFlags) {
 /** One line with every resolved knob, as recorded in the session row. */
 export function describeConfig(config: ResolvedSessionConfig): string {
   const { aim } = config;
+  const learning =
+    config.env === 'grid'
+      ? [
+          `${config.env}, discrete ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}, shortest-path expert`,
+          `warm-up ${config.warmup}, batch ${config.batchSize} (half from each buffer), δ ${config.delta}, threshold after every update`,
+        ]
+      : [
+          `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}, expert ${config.expert.kind}${config.expert.kind === 'scripted' ? ` (${config.expert.noise === 'none' ? 'deterministic' : 'sampled'} actions)` : ''}`,
+          `warm-up ${config.warmup} (${aim.warmupMode}), cadence ${aim.cadenceSteps} steps per ${aim.cadenceEvery} labels, refire ${aim.refireWhileIdle ? 'on' : 'off'}`,
+          `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}`,
+        ];
   return [
-    `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}, expert ${config.expert.kind}${config.expert.kind === 'scripted' ? ` (${config.expert.noise === 'none' ? 'deterministic' : 'sampled'} actions)` : ''}`,
-    `warm-up ${config.warmup} (${aim.warmupMode}), cadence ${aim.cadenceSteps} steps per ${aim.cadenceEvery} labels, refire ${aim.refireWhileIdle ? 'on' : 'off'}`,
-    `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}`,
+    ...learning,
     config.evalEvery > 0
       ? `evaluation every ${config.evalEvery} expert-involved steps on ${config.evalEpisodes} episodes from seed ${config.evalSeedStart}`
       : 'no evaluation',
@@ -247,7 +294,7 @@ export function describeConfig(config: ResolvedSessionConfig): string {
 }
 
 export function describeEvaluation(e: EvaluationRecord): string {
-  return `eval@${e.expertSteps}: success ${e.successRate.toFixed(2)}, return ${e.meanReturn.toFixed(0)}, route ${e.routeCompletion.toFixed(2)}, crash ${e.crashRate.toFixed(2)}, out-of-road ${e.outOfRoadRate.toFixed(2)}, cost ${e.meanCost.toFixed(2)}`;
+  return `eval@${e.expertSteps}: success ${e.successRate.toFixed(2)}, return ${e.meanReturn.toFixed(Math.abs(e.meanReturn) < 10 ? 2 : 0)}, route ${e.routeCompletion.toFixed(2)}, crash ${e.crashRate.toFixed(2)}, out-of-road ${e.outOfRoadRate.toFixed(2)}, cost ${e.meanCost.toFixed(2)}`;
 }
 
 export async function runTrain(argv: string[]): Promise<number> {
@@ -299,7 +346,7 @@ export async function runTrain(argv: string[]): Promise<number> {
             db,
             flags.resume as number,
             {
-              steps: flags.steps,
+              steps: flags.steps ?? 2000,
               pace: argv.some((a) => a.startsWith('--pace')) ? (flags.pace as Pace) : undefined,
               backend: argv.some((a) => a.startsWith('--backend'))
                 ? (flags.backend as BackendChoice)

@@ -35,7 +35,7 @@ import type { AimDatabase } from '../database.ts';
 import { DatabaseError } from '../errors.ts';
 import type { EpisodeRecord, SessionRow, StepRow } from '../records.ts';
 import { writeAtomically } from './atomic-file.ts';
-import { envArgsOf, APP_VERSION } from './env-args.ts';
+import { envArgsOf, APP_VERSION, type EnvArgs } from './env-args.ts';
 import { ExportError } from './errors.ts';
 import {
   AppendableDataset,
@@ -109,6 +109,8 @@ export async function exportDataset(
   const session = db.getSession(options.sessionId);
   if (session === undefined)
     throw new DatabaseError('session', `Session ${options.sessionId} does not exist in ${db.path}`);
+  // Checked before anything is written: a grid session has no dataset layout (it throws here).
+  const envArgs = envArgsOf(session, OBS_KEY);
   const content = options.onlyTakeovers === true ? 'takeovers' : 'episodes';
   const plans = content === 'takeovers' ? takeoverDemos(db, session.id) : episodeDemos(db, session.id);
   if (plans.length === 0) {
@@ -122,7 +124,9 @@ export async function exportDataset(
   const hdf5 = await loadHdf5();
   const file = path.resolve(options.out);
   const written = await writeAtomically(file, { force: options.force, what: 'the dataset' }, (temporary) =>
-    hdf5.throwingErrors(() => writeFile(hdf5.create(temporary), db, session, content, plans, options)),
+    hdf5.throwingErrors(() =>
+      writeFile(hdf5.create(temporary), db, session, content, plans, options, envArgs),
+    ),
   );
   return {
     file,
@@ -294,6 +298,7 @@ async function writeFile(
   content: 'episodes' | 'takeovers',
   plans: readonly DemoPlan[],
   options: DatasetExportOptions,
+  envArgs: EnvArgs,
 ): Promise<Written> {
   const chunkSteps = options.chunkSteps ?? DEFAULT_CHUNK_STEPS;
   const totalSteps = plans.reduce((sum, p) => sum + (p.lastStep - p.firstStep + 1), 0);
@@ -350,7 +355,7 @@ async function writeFile(
       throw new ExportError('empty', `Session ${session.id} has no recorded steps to export`);
     setAttrs(data, {
       total: samples,
-      env_args: JSON.stringify(envArgsOf(session, OBS_KEY)),
+      env_args: JSON.stringify(envArgs),
       fields: JSON.stringify(FIELDS),
     });
     if (masks.size > 0) {

@@ -5,6 +5,7 @@ import type { SessionRow } from '../records.ts';
 import type { EnvSpec } from '../../sim/env.ts';
 import { DrivingEnv, TOY_CONFIG, type DrivingConfig } from '../../sim/driving/index.ts';
 import { EGO_DIM, LIDAR_OFFSET, OBS_DIM } from '../../sim/driving/observation.ts';
+import { ExportError } from './errors.ts';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /** The version of this build, written into every export. */
@@ -47,6 +48,11 @@ function environmentOf(session: SessionRow): DrivingEnv {
       return new DrivingEnv(TOY_CONFIG);
     case 'driving':
       return new DrivingEnv();
+    case 'grid':
+      throw new ExportError(
+        'empty',
+        `Session ${session.id} ran in the grid; datasets export the driving observation's layout, so only driving and toy sessions export one (its policy exports with aim export policy)`,
+      );
   }
 }
 
