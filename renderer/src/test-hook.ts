@@ -25,6 +25,8 @@ export interface AimTestHook {
   topDownDraws(): number;
   /** Times the chase camera has rendered the scene. */
   chaseDraws(): number;
+  /** The agent's cell and direction (0 +x, 1 +y, 2 −x, 3 −y) the map last drew a grid with, or null. */
+  gridAgent(): GridAgent | null;
   /** Whether the chase camera's WebGL started. */
   chaseStatus(): ChaseStatus;
   /** Distinct colours in the latest sample of the chase camera's pixels (taken every 60 draws, and asked for by each call); 0 before one or without WebGL. */
@@ -47,6 +49,12 @@ export interface AimTestHook {
   frame(): LatestDecision | null;
 }
 
+export interface GridAgent {
+  x: number;
+  y: number;
+  dir: number;
+}
+
 export interface LatestDecision {
   step: number;
   mode: ControlMode;
@@ -65,6 +73,7 @@ export const probes = {
   takeoverEngaged: () => false,
   topDownDraws: () => 0,
   chaseDraws: () => 0,
+  gridAgent: (): GridAgent | null => null,
   chaseStatus: (): ChaseStatus => 'starting',
   chaseColours: () => 0,
   glRenderer: (): string | null => null,
@@ -89,6 +98,7 @@ export function installTestHook(store: LiveStore): void {
     takeoverEngaged: () => probes.takeoverEngaged(),
     topDownDraws: () => probes.topDownDraws(),
     chaseDraws: () => probes.chaseDraws(),
+    gridAgent: () => probes.gridAgent(),
     chaseStatus: () => probes.chaseStatus(),
     chaseColours: () => probes.chaseColours(),
     glRenderer: () => probes.glRenderer(),

@@ -3,14 +3,10 @@
 // stops, and then finds that takeover and its steps in the SQLite file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { Workstation } from '../../main/session/workstation.ts';
 import {
   chromiumSkipReason,
-  launchChromium,
-  openPage,
   readHook,
   screenshot,
   startSession,
@@ -18,7 +14,7 @@ import {
   waitForMode,
   waitForText,
 } from './helpers/browser.ts';
-import { serveBrowserMode, tempDir } from './helpers/browser-mode.ts';
+import { browserModeCore } from './helpers/browser-mode.ts';
 
 // Generous: the learner's first fit runs when warm-up ends, and CI machines are slow. These are
 // limits on waiting, never assertions about speed.
@@ -84,20 +80,7 @@ test(
   'browser mode: start a session, take over with the keyboard, find the takeover in SQLite',
   { skip: chromiumSkipReason(), timeout: 600_000 },
   async (t) => {
-    const tmp = tempDir('aim-browser-e2e-');
-    t.after(() => tmp.remove());
-    const dbPath = path.join(tmp.dir, 'aim.db');
-    const core = Workstation.open({ dbPath, host: 'browser' });
-    let coreClosed = false;
-    t.after(async () => {
-      if (!coreClosed) await core.close();
-    });
-    const server = await serveBrowserMode(core);
-    t.after(() => server.close());
-    const browser = await launchChromium();
-    t.after(() => browser.close());
-
-    const { page, errors } = await openPage(browser, server.url);
+    const { dbPath, page, errors, closeAll } = await browserModeCore(t, 'aim-browser-e2e-');
     await startSession(page, {
       'env-select': 'toy',
       'pace-select': 'realtime',
@@ -129,10 +112,7 @@ test(
     await page.waitForSelector('[data-testid="mode-banner"][data-mode="finished"]');
     assert.deepEqual(errors, [], 'no console errors in the page');
 
-    await browser.close();
-    await server.close();
-    await core.close();
-    coreClosed = true;
+    await closeAll();
 
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
     try {

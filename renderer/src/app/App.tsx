@@ -9,6 +9,7 @@ import type { LiveStore } from '../state/live-store.ts';
 import { MetricsStore } from '../state/metrics-store.ts';
 import { loadPref, parseNumberIn, parseOneOf, savePref, THEMES, type ThemeName } from '../state/prefs.ts';
 import { KeyboardTakeover, isEditableTarget } from '../input/keyboard.ts';
+import { GridKeyboardTakeover } from '../input/grid-keyboard.ts';
 import { WheelLink } from '../input/wheel-link.ts';
 import { BenchmarkDialog } from '../views/BenchmarkDialog.tsx';
 import { CalibrationDialog } from '../views/CalibrationDialog.tsx';
@@ -206,8 +207,11 @@ export function App({ client, store }: AppProps) {
     };
   }, [store]);
 
+  // A grid session draws the grid where the chase camera was, and takes the grid's keys.
+  const gridSession = status.config?.env === 'grid';
+
   useEffect(() => {
-    const keyboard = new KeyboardTakeover();
+    const keyboard = gridSession ? new GridKeyboardTakeover() : new KeyboardTakeover();
     const stop = keyboard.start((sample) => client.sendInput(sample));
     const off = keyboard.onEngagedChange(setEngaged);
     probes.takeoverEngaged = () => keyboard.engaged();
@@ -216,7 +220,7 @@ export function App({ client, store }: AppProps) {
       stop();
       probes.takeoverEngaged = () => false;
     };
-  }, [client]);
+  }, [client, gridSession]);
 
   const onStarted = useCallback(
     (sessionId: number, values: FormValues) => {
@@ -304,6 +308,22 @@ export function App({ client, store }: AppProps) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+
+  const sideStack = (
+    <div className="side-stack">
+      <SessionControls
+        client={client}
+        status={status}
+        connected={connected}
+        pace={form.pace ?? 'realtime'}
+        onPace={setPace}
+        onNewSession={() => setDialogOpen(true)}
+        onStatus={applyStatus}
+        onError={showError}
+      />
+      <MetricsPanel metrics={metrics} theme={theme} />
+    </div>
+  );
 
   return (
     <div className={`app ${view === 'review' ? 'reviewing' : ''}`} ref={rootRef}>
@@ -402,9 +422,13 @@ export function App({ client, store }: AppProps) {
                 direction="column"
                 initial={0.62}
                 epoch={layoutEpoch}
-                label="Resize the chase camera and the Q plot"
+                label={`Resize the ${gridSession ? 'grid' : 'chase camera'} and the Q plot`}
               >
-                <ChaseView store={store} theme={theme} />
+                {gridSession ? (
+                  <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} grid />
+                ) : (
+                  <ChaseView store={store} theme={theme} />
+                )}
                 <QPlot
                   store={store}
                   theme={theme}
@@ -412,28 +436,20 @@ export function App({ client, store }: AppProps) {
                   onWindowChange={setPlotWindow}
                 />
               </SplitPane>
-              <SplitPane
-                id="right"
-                direction="column"
-                initial={0.55}
-                epoch={layoutEpoch}
-                label="Resize the map and the learning curves"
-              >
-                <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} />
-                <div className="side-stack">
-                  <SessionControls
-                    client={client}
-                    status={status}
-                    connected={connected}
-                    pace={form.pace ?? 'realtime'}
-                    onPace={setPace}
-                    onNewSession={() => setDialogOpen(true)}
-                    onStatus={applyStatus}
-                    onError={showError}
-                  />
-                  <MetricsPanel metrics={metrics} theme={theme} />
-                </div>
-              </SplitPane>
+              {gridSession ? (
+                sideStack
+              ) : (
+                <SplitPane
+                  id="right"
+                  direction="column"
+                  initial={0.55}
+                  epoch={layoutEpoch}
+                  label="Resize the map and the learning curves"
+                >
+                  <TopDownView store={store} theme={theme} options={topDown} onToggle={toggleTopDown} />
+                  {sideStack}
+                </SplitPane>
+              )}
             </SplitPane>
           </main>
         </>
@@ -442,9 +458,13 @@ export function App({ client, store }: AppProps) {
         <MessageLine message={message} onDismiss={() => setMessage(null)} />
         <DeviceStatus device={device} ff={ff} onCalibrate={() => setCalibrating(true)} />
         <span className={`keys-hint ${engaged ? 'engaged' : ''}`} data-testid="takeover-hint">
-          {engaged
-            ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back'
-            : 'Hold Space to take over · ? for all shortcuts'}
+          {gridSession
+            ? engaged
+              ? 'Driving the grid: release every key to hand back'
+              : '←/→ turn · ↑ forward · T toggle a door · Space approve the agent’s action · ? for all shortcuts'
+            : engaged
+              ? 'Driving: ←/→ steer · ↑/↓ throttle/brake · release Space to hand back'
+              : 'Hold Space to take over · ? for all shortcuts'}
         </span>
       </footer>
       <NewSessionDialog

@@ -35,17 +35,17 @@ export interface KeyboardTakeoverOptions {
   target?: Window;
 }
 
-export class KeyboardTakeover implements InputSource {
+/**
+ * What the keyboard takeovers (driving's here, the grid's in grid-keyboard.ts) share: key presses
+ * heard in the capture phase, before the app's shortcuts; losing focus or hiding the page counts as
+ * letting go of every key; the sink and the listeners told when engagement changes.
+ */
+export abstract class KeyboardSource implements InputSource {
   readonly id = 'keyboard';
-  private readonly hz: number;
-  private readonly now: () => number;
-  private readonly target: Window;
-  private keys: KeyState = { ...NO_KEYS };
-  private axes: Axes = { ...CENTRED };
-  private held = false;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private lastTick = 0;
-  private sink: InputSink | null = null;
+  protected readonly hz: number;
+  protected readonly now: () => number;
+  protected readonly target: Window;
+  protected sink: InputSink | null = null;
   private readonly engagedListeners = new Set<(engaged: boolean) => void>();
 
   constructor(options: KeyboardTakeoverOptions = {}) {
@@ -54,9 +54,9 @@ export class KeyboardTakeover implements InputSource {
     this.target = options.target ?? window;
   }
 
-  engaged(): boolean {
-    return this.held;
-  }
+  abstract engaged(): boolean;
+  protected abstract onKey(event: KeyboardEvent, down: boolean): void;
+  protected abstract releaseAll(): void;
 
   onEngagedChange(listener: (engaged: boolean) => void): () => void {
     this.engagedListeners.add(listener);
@@ -65,27 +65,44 @@ export class KeyboardTakeover implements InputSource {
 
   start(sink: InputSink): () => void {
     this.sink = sink;
+    const { target } = this;
     const onKeyDown = (event: KeyboardEvent) => this.onKey(event, true);
     const onKeyUp = (event: KeyboardEvent) => this.onKey(event, false);
     const onBlur = () => this.releaseAll();
     const onVisibility = () => {
-      if (this.target.document.visibilityState === 'hidden') this.releaseAll();
+      if (target.document.visibilityState === 'hidden') this.releaseAll();
     };
-    this.target.addEventListener('keydown', onKeyDown, true);
-    this.target.addEventListener('keyup', onKeyUp, true);
-    this.target.addEventListener('blur', onBlur);
-    this.target.document.addEventListener('visibilitychange', onVisibility);
+    target.addEventListener('keydown', onKeyDown, true);
+    target.addEventListener('keyup', onKeyUp, true);
+    target.addEventListener('blur', onBlur);
+    target.document.addEventListener('visibilitychange', onVisibility);
     return () => {
-      this.target.removeEventListener('keydown', onKeyDown, true);
-      this.target.removeEventListener('keyup', onKeyUp, true);
-      this.target.removeEventListener('blur', onBlur);
-      this.target.document.removeEventListener('visibilitychange', onVisibility);
+      target.removeEventListener('keydown', onKeyDown, true);
+      target.removeEventListener('keyup', onKeyUp, true);
+      target.removeEventListener('blur', onBlur);
+      target.document.removeEventListener('visibilitychange', onVisibility);
       this.releaseAll();
       this.sink = null;
     };
   }
 
-  private onKey(event: KeyboardEvent, down: boolean): void {
+  protected notifyEngaged(engaged: boolean): void {
+    for (const listener of this.engagedListeners) listener(engaged);
+  }
+}
+
+export class KeyboardTakeover extends KeyboardSource {
+  private keys: KeyState = { ...NO_KEYS };
+  private axes: Axes = { ...CENTRED };
+  private held = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastTick = 0;
+
+  engaged(): boolean {
+    return this.held;
+  }
+
+  protected onKey(event: KeyboardEvent, down: boolean): void {
     const role = KEY_ROLES[event.code];
     if (role === undefined || event.ctrlKey || event.metaKey || event.altKey) return;
     if (isEditableTarget(event.target)) return;
@@ -107,7 +124,7 @@ export class KeyboardTakeover implements InputSource {
     this.lastTick = this.now();
     this.emit(true);
     this.timer = setInterval(() => this.tick(), 1000 / this.hz);
-    for (const listener of this.engagedListeners) listener(true);
+    this.notifyEngaged(true);
   }
 
   private tick(): void {
@@ -124,10 +141,10 @@ export class KeyboardTakeover implements InputSource {
     this.held = false;
     this.axes = { ...CENTRED };
     this.emit(false);
-    for (const listener of this.engagedListeners) listener(false);
+    this.notifyEngaged(false);
   }
 
-  private releaseAll(): void {
+  protected releaseAll(): void {
     this.keys = { ...NO_KEYS };
     this.release();
   }

@@ -1,6 +1,6 @@
 // The top-down map: a Canvas 2D view of the scene at 5 px/m, ego-centred, north-up or heading-up,
 // with the whole map as an inset, the ego's fading trail (takeover stretches in their mode's colour)
-// and, when switched on, lidar rays. Drawn on every animation frame from the latest two frames
+// and, when switched on, lidar rays; for the grid, the whole grid with the agent's view window. Drawn on every animation frame from the latest two frames
 // (interpolated), never from React state.
 import { useEffect, useRef } from 'react';
 import type { LiveStore } from '../state/live-store.ts';
@@ -15,7 +15,7 @@ import { drawGrid } from './topdown/grid.ts';
 import { canvasFootprint, mapRotation, worldToCanvas, type Affine } from './topdown/transform.ts';
 import { buildInset, drawInset, type Inset } from './topdown/inset.ts';
 import { castLidar, LIDAR_DEFAULTS } from './topdown/lidar.ts';
-import { probes } from '../test-hook.ts';
+import { probes, type GridAgent } from '../test-hook.ts';
 import { recordDraw } from '../perf.ts';
 
 export interface TopDownOptions {
@@ -31,6 +31,8 @@ export interface TopDownViewProps {
   onToggle: (option: keyof TopDownOptions) => void;
   /** Map scale; 5 px/m (MetaDrive's top-down scaling) shows about 120 m across a 600 px wide view. */
   pixelsPerMetre?: number;
+  /** A grid session: the whole grid, without the road map's options. */
+  grid?: boolean;
 }
 
 const DEFAULT_EGO = { length: 4.5, width: 1.8 };
@@ -164,7 +166,14 @@ const TOGGLES: Array<{ option: keyof TopDownOptions; label: string; key: string;
   { option: 'lidar', label: 'Lidar', key: 'L', testId: 'toggle-lidar' },
 ];
 
-export function TopDownView({ store, theme, options, onToggle, pixelsPerMetre = 5 }: TopDownViewProps) {
+export function TopDownView({
+  store,
+  theme,
+  options,
+  onToggle,
+  pixelsPerMetre = 5,
+  grid = false,
+}: TopDownViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const optionsRef = useRef(options);
   optionsRef.current = options;
@@ -178,6 +187,7 @@ export function TopDownView({ store, theme, options, onToggle, pixelsPerMetre = 
     let layer: { version: number; layer: RoadLayer } | null = null;
     let inset: { version: number; size: number; inset: Inset } | null = null;
     let lidar: Float64Array | null = null;
+    let gridAgent: GridAgent | null = null;
     let raf = 0;
     let draws = 0;
     let sized = false;
@@ -227,7 +237,15 @@ export function TopDownView({ store, theme, options, onToggle, pixelsPerMetre = 
         return;
       }
       if (scene.kind === 'grid') {
-        drawGrid(ctx, scene, state?.ego ?? null, state?.actors ?? [], width, height);
+        // The view window is the latest decision's, in whole cells; the agent itself slides between them.
+        const frame = latest?.frame ?? null;
+        const cell =
+          frame === null ? null : { x: frame.egoX, y: frame.egoY, heading: frame.egoHeading, speed: 0 };
+        drawGrid(ctx, scene, state?.ego ?? null, state?.actors ?? [], width, height, cell);
+        gridAgent =
+          cell === null
+            ? null
+            : { x: cell.x, y: cell.y, dir: ((Math.round(cell.heading / (Math.PI / 2)) % 4) + 4) % 4 };
       } else {
         if (layer === null || layer.version !== store.sceneVersion)
           layer = { version: store.sceneVersion, layer: buildRoadLayer(scene) };
@@ -279,32 +297,45 @@ export function TopDownView({ store, theme, options, onToggle, pixelsPerMetre = 
     };
     raf = requestAnimationFrame(draw);
     probes.topDownDraws = () => draws;
+    probes.gridAgent = () => gridAgent;
 
     return () => {
       cancelAnimationFrame(raf);
       observer.disconnect();
       probes.topDownDraws = () => 0;
+      probes.gridAgent = () => null;
     };
   }, [store, pixelsPerMetre, theme]);
 
   return (
-    <div className="panel view-panel topdown" data-testid="topdown">
-      <canvas ref={canvasRef} aria-label="Top-down map of the road around the car" role="img" />
-      <div className="view-toggles" role="toolbar" aria-label="Map options">
-        {TOGGLES.map((t) => (
-          <button
-            key={t.option}
-            type="button"
-            className={`chip ${options[t.option] ? 'on' : ''}`}
-            aria-pressed={options[t.option]}
-            title={`${t.label} (${t.key})`}
-            data-testid={t.testId}
-            onClick={() => onToggle(t.option)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+    <div className="panel view-panel topdown" data-testid={grid ? 'grid-view' : 'topdown'}>
+      <canvas
+        ref={canvasRef}
+        aria-label={
+          grid
+            ? 'The grid: walls, doors, the goal, the agent and the cells it can see'
+            : 'Top-down map of the road around the car'
+        }
+        role="img"
+      />
+      {/* The road map's options; the grid is always drawn whole, north-up. */}
+      {!grid && (
+        <div className="view-toggles" role="toolbar" aria-label="Map options">
+          {TOGGLES.map((t) => (
+            <button
+              key={t.option}
+              type="button"
+              className={`chip ${options[t.option] ? 'on' : ''}`}
+              aria-pressed={options[t.option]}
+              title={`${t.label} (${t.key})`}
+              data-testid={t.testId}
+              onClick={() => onToggle(t.option)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,10 +1,14 @@
-// Browser mode for tests: make sure the renderer bundle is current, then serve it over a core.
+// Browser mode for tests: make sure the renderer bundle is current, then serve it over a core (and
+// open Chromium on it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestContext } from 'node:test';
 import type { CoreHandler } from '../../../main/contract/api.ts';
 import { startServer, type RunningServer } from '../../../main/server/index.ts';
+import { Workstation } from '../../../main/session/workstation.ts';
+import { launchChromium, openPage } from './browser.ts';
 import { REPO_ROOT, RENDERER_DIST } from './paths.ts';
 
 function newestMtime(dir: string): number {
@@ -49,4 +53,35 @@ export async function serveBrowserMode(
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A workstation core on a fresh database, served in browser mode, and Chromium on its page. Every
+ * part is closed after the test; closeAll() closes them earlier, so the database can be read whole.
+ */
+export async function browserModeCore(t: TestContext, prefix: string) {
+  const tmp = tempDir(prefix);
+  t.after(() => tmp.remove());
+  const dbPath = path.join(tmp.dir, 'aim.db');
+  const core = Workstation.open({ dbPath, host: 'browser' });
+  let coreClosed = false;
+  t.after(async () => {
+    if (!coreClosed) await core.close();
+  });
+  const server = await serveBrowserMode(core);
+  t.after(() => server.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const { page, errors } = await openPage(browser, server.url);
+  return {
+    dbPath,
+    page,
+    errors,
+    async closeAll(): Promise<void> {
+      await browser.close();
+      await server.close();
+      await core.close();
+      coreClosed = true;
+    },
+  };
 }

@@ -94,6 +94,7 @@ export interface TestHook {
   takeoverEngaged(): boolean;
   topDownDraws(): number;
   chaseDraws(): number;
+  gridAgent(): { x: number; y: number; dir: number } | null;
   chaseStatus(): 'starting' | 'running' | 'unavailable' | 'lost';
   chaseColours(): number;
   glRenderer(): string | null;
