@@ -8,6 +8,7 @@ import type { BenchmarkConfig, EvaluationPoint, RunResult } from '../../contract
 import { sessionConfigSchema, type BackendChoice, type Method } from '../../contract/session-config.ts';
 import { prepareSession } from '../../session/prepare.ts';
 import { openDatabase } from '../../store/database.ts';
+import type { EvaluationRecord } from '../../store/records.ts';
 import { suiteSpec } from './suites.ts';
 
 export interface RunSpec {
@@ -79,16 +80,7 @@ export async function runPair(spec: RunSpec, onProgress: (p: RunProgress) => voi
       },
       {
         onEvaluation(e) {
-          evaluations.push({
-            expertSteps: e.expertSteps,
-            totalSteps: e.step,
-            successRate: e.successRate,
-            meanReturn: e.meanReturn,
-            routeCompletion: e.routeCompletion,
-            crashRate: e.crashRate,
-            outOfRoadRate: e.outOfRoadRate,
-            meanCost: e.meanCost,
-          });
+          evaluations.push(evaluationPoint(e));
         },
       },
     );
@@ -125,6 +117,20 @@ export async function runPair(spec: RunSpec, onProgress: (p: RunProgress) => voi
   } finally {
     db.close();
   }
+}
+
+/** A session's stored evaluation as a point of a benchmark's curve. */
+export function evaluationPoint(e: EvaluationRecord): EvaluationPoint {
+  return {
+    expertSteps: e.expertSteps,
+    totalSteps: e.step,
+    successRate: e.successRate,
+    meanReturn: e.meanReturn,
+    routeCompletion: e.routeCompletion,
+    crashRate: e.crashRate,
+    outOfRoadRate: e.outOfRoadRate,
+    meanCost: e.meanCost,
+  };
 }
 
 function cpuSeconds({ user, system }: NodeJS.CpuUsage): number {
