@@ -22,7 +22,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { bcSteps } from './bc.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
-import { createActor, createAdam, createProxyQ, polyakUpdate, trainableVariables } from './networks.ts';
+import {
+  createActor,
+  createAdam,
+  createProxyQ,
+  polyakUpdate,
+  trainableVariables,
+  predictAll,
+} from './networks.ts';
 import { quantile } from './quantile.ts';
 import { Rng } from '../sim/random.ts';
 
@@ -150,10 +157,7 @@ export class AimLearner {
   /** Deterministic novice actions for `count` observations laid end to end. */
   act(obs: Float32Array, count = 1): Float32Array {
     return tf.tidy(
-      () =>
-        (
-          this.actor.predict(tf.tensor2d(obs, [count, this.config.obsDim])) as tf.Tensor
-        ).dataSync() as Float32Array,
+      () => predictAll(this.actor, tf.tensor2d(obs, [count, this.config.obsDim])).dataSync() as Float32Array,
     );
   }
 
@@ -164,7 +168,7 @@ export class AimLearner {
         [tf.tensor2d(obs, [count, this.config.obsDim]), tf.tensor2d(actions, [count, this.config.actionDim])],
         1,
       );
-      return (this.proxyQ.predict(input) as tf.Tensor).dataSync() as Float32Array;
+      return predictAll(this.proxyQ, input).dataSync() as Float32Array;
     });
   }
 
@@ -281,7 +285,7 @@ export class AimLearner {
     tf.tidy(() => {
       const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
       const humanAction = tf.tensor2d(batch.appliedAction, [batch.size, actionDim]);
-      const noviceAction = this.actor.predict(obs) as tf.Tensor2D;
+      const noviceAction = predictAll(this.actor, obs) as tf.Tensor2D;
       const mask =
         maskThreshold === null
           ? tf.ones([batch.size, 1])
@@ -327,11 +331,11 @@ export class AimLearner {
     const obs = tf.tensor2d(batch.obs, [batch.size, obsDim]);
     const applied = tf.tensor2d(batch.appliedAction, [batch.size, actionDim]);
     const nextObs = tf.tensor2d(batch.nextObs, [batch.size, obsDim]);
-    const nextAction = this.actor.predict(nextObs) as tf.Tensor;
+    const nextAction = predictAll(this.actor, nextObs);
     const target = this.proxyQTarget as tf.Sequential;
     return {
       input: tf.concat([obs, applied], 1),
-      nextQ: target.predict(tf.concat([nextObs, nextAction], 1)) as tf.Tensor,
+      nextQ: predictAll(target, tf.concat([nextObs, nextAction], 1)),
       done: tf.tensor2d(batch.done, [batch.size, 1]),
     };
   }

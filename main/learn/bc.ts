@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AimLearnerConfig, AimLearnerState, InitialFit, UpdateReport } from './aim.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import { fixedDecision, type GateDecision, type MethodGate, type MethodLearner } from './method.ts';
-import { createActor, createAdam, trainableVariables } from './networks.ts';
+import { createActor, createAdam, trainableVariables, predictAll } from './networks.ts';
 import { Rng } from '../sim/random.ts';
 
 /** `steps` Adam steps of L_BC on one batch (SB3 takes gradient_steps = 5 on each sampled batch). */
@@ -36,7 +36,7 @@ export function meanAction(actors: readonly tf.Sequential[], obs: Float32Array, 
   return tf.tidy(() => {
     const [obsDim] = actors[0].inputs[0].shape.slice(1) as number[];
     const input = tf.tensor2d(obs, [count, obsDim]);
-    const actions = actors.map((actor) => actor.predict(input) as tf.Tensor);
+    const actions = actors.map((actor) => predictAll(actor, input));
     const mean = actions.length === 1 ? actions[0] : tf.div(tf.addN(actions), actions.length);
     return mean.dataSync() as Float32Array;
   });

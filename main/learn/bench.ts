@@ -14,7 +14,7 @@ import { ReplayBuffer, syntheticTransition } from './buffer.ts';
 import { aimLoss, disagreementMask } from './aim.ts';
 import { activeBackend } from './backend.ts';
 import { blasInfo } from './blas-matmul.ts';
-import { createActor, createAdam, createProxyQ, trainableVariables } from './networks.ts';
+import { createActor, createAdam, createProxyQ, trainableVariables, predictAll } from './networks.ts';
 import type { BackendName } from '../contract/session-config.ts';
 import type { BlasInfo } from '../../native/blas-matmul/index.ts';
 import { Rng } from '../sim/random.ts';
@@ -178,7 +178,7 @@ export function benchLearner(options: LearnerBenchOptions = {}): LearnerBenchRes
   // The AIM step as the learner runs it: a_n = π(s) without gradient, Q_c on (s, a_h) and (s, a_n).
   const humanInput = tf.concat([obs, target], 1);
   const aimStepLoss = () => {
-    const noviceAction = actor.predict(obs) as tf.Tensor2D;
+    const noviceAction = predictAll(actor, obs) as tf.Tensor2D;
     const mask = disagreementMask(target as tf.Tensor2D, noviceAction, 0.1);
     const noviceInput = tf.concat([obs, noviceAction], 1);
     return () => aimLoss(proxyQ.apply(humanInput) as tf.Tensor, proxyQ.apply(noviceInput) as tf.Tensor, mask);

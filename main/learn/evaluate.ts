@@ -7,6 +7,7 @@ import type { Env, EnvSpec, StepResult } from '../sim/env.ts';
 import { createDrivingEnv, createToyEnv } from '../sim/driving/index.ts';
 import { createGridEnv } from '../sim/grid/index.ts';
 import { greedyActions } from './discrete-aim.ts';
+import { predictAll } from './networks.ts';
 import {
   episodeOutcome,
   summariseOutcomes,
@@ -22,7 +23,7 @@ export function modelPolicy(model: tf.LayersModel, spec: EnvSpec): BatchPolicy {
   if (spec.actionSpace.kind === 'discrete') return (obs, count) => greedyActions(model, obs, count);
   const obsDim = spec.obsShape.reduce((a, b) => a * b, 1);
   return (obs, count) =>
-    tf.tidy(() => (model.predict(tf.tensor2d(obs, [count, obsDim])) as tf.Tensor).dataSync() as Float32Array);
+    tf.tidy(() => predictAll(model, tf.tensor2d(obs, [count, obsDim])).dataSync() as Float32Array);
 }
 
 function createEnv(env: EnvId): Env {

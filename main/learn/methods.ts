@@ -8,7 +8,7 @@ import { meanAction, OfflineBcLearner } from './bc.ts';
 import { actionValues, DiscreteAimLearner, greedyActions, type DiscreteAimConfig } from './discrete-aim.ts';
 import { PeriodicBcLearner } from './hg-dagger.ts';
 import type { MethodLearner } from './method.ts';
-import { createActor, createMinigridCnn, createProxyQ, MINIGRID_OBS_SHAPE } from './networks.ts';
+import { createActor, createMinigridCnn, createProxyQ, MINIGRID_OBS_SHAPE, predictAll } from './networks.ts';
 import { PvpTd3Learner } from './pvp-td3.ts';
 import { ENSEMBLE_SIZE, EnsembleLearner } from './thrifty-dagger.ts';
 import { riskCriticFor, ThriftyOriginalLearner } from './thrifty-dagger-original.ts';
@@ -127,7 +127,7 @@ export function createInferenceNetworks(method: Method, config: LearnerConfig): 
           [tf.tensor2d(obs, [1, obsDim]), tf.tensor2d(Float32Array.from(action), [1, actionDim])],
           1,
         );
-        return (critic.predict(input) as tf.Tensor).dataSync()[0];
+        return predictAll(critic, input).dataSync()[0];
       });
     },
   };

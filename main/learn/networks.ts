@@ -213,6 +213,15 @@ export function minigridCnnForward(model: tf.LayersModel, patches: tf.Tensor4D):
 }
 
 /** Adam as PyTorch configures it (TF.js defaults ε to 1e-7; the reference code uses 1e-8). */
+/**
+ * The model's output for a whole batch in one call. LayersModel.predict cuts its input into batches
+ * of 32 unless told otherwise and joins the pieces: on the proxy-Q step's 1,024 novice actions that
+ * was 32 small products and 120–140 ms instead of one product and 14 ms.
+ */
+export function predictAll(model: tf.LayersModel, input: tf.Tensor): tf.Tensor {
+  return model.predict(input, { batchSize: Math.max(1, input.shape[0] ?? 1) }) as tf.Tensor;
+}
+
 export function createAdam(learningRate: number): tf.Optimizer {
   return tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
 }

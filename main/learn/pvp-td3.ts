@@ -20,7 +20,14 @@ import type { AimLearnerConfig, AimLearnerState, InitialFit, UpdateReport } from
 import { meanAction } from './bc.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import type { MethodLearner } from './method.ts';
-import { createActor, createAdam, createProxyQ, polyakUpdate, trainableVariables } from './networks.ts';
+import {
+  createActor,
+  createAdam,
+  createProxyQ,
+  polyakUpdate,
+  trainableVariables,
+  predictAll,
+} from './networks.ts';
 import { Rng } from '../sim/random.ts';
 
 export interface PvpTd3Settings {
@@ -195,15 +202,11 @@ export class PvpTd3Learner implements MethodLearner {
         -noiseClip,
         noiseClip,
       );
-      const nextAction = tf.clipByValue(
-        tf.add(this.actorTarget.predict(nextObs) as tf.Tensor, smoothing),
-        -1,
-        1,
-      );
+      const nextAction = tf.clipByValue(tf.add(predictAll(this.actorTarget, nextObs), smoothing), -1, 1);
       const nextInput = tf.concat([nextObs, nextAction], 1);
       const nextQ = tf.minimum(
-        this.criticTargets[0].predict(nextInput) as tf.Tensor,
-        this.criticTargets[1].predict(nextInput) as tf.Tensor,
+        predictAll(this.criticTargets[0], nextInput),
+        predictAll(this.criticTargets[1], nextInput),
       );
       const target = tf.mul(tf.mul(tf.sub(1, done), gamma), nextQ);
       const behaviour = tf.concat([obs, applied], 1);

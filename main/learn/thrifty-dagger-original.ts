@@ -32,7 +32,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AimLearnerConfig, AimLearnerState, InitialFit, UpdateReport } from './aim.ts';
 import { ReplayBuffer, type Batch, type Transition } from './buffer.ts';
 import type { GateSignals, GateStepInput, MethodLearner } from './method.ts';
-import { createAdam, createMlp, polyakUpdate, trainableVariables } from './networks.ts';
+import { createAdam, createMlp, polyakUpdate, trainableVariables, predictAll } from './networks.ts';
 import { quantile } from './quantile.ts';
 import { EnsembleGate, EnsembleLearner } from './thrifty-dagger.ts';
 import { Rng } from '../sim/random.ts';
@@ -200,7 +200,7 @@ export class ThriftyOriginalLearner implements MethodLearner {
         [tf.tensor2d(obs, [count, obsDim]), tf.tensor2d(actions, [count, actionDim])],
         1,
       );
-      return (this.critic.risk.predict(input) as tf.Tensor).dataSync() as Float32Array;
+      return predictAll(this.critic.risk, input).dataSync() as Float32Array;
     });
   }
 
@@ -247,9 +247,9 @@ export class ThriftyOriginalLearner implements MethodLearner {
     const variables = this.critic.twins.flatMap((twin) => trainableVariables(twin));
     tf.tidy(() => {
       const nextObs = tf.tensor2d(batch.nextObs, [n, obsDim]);
-      const members = this.ensemble.actors.map((actor) => actor.predict(nextObs) as tf.Tensor);
+      const members = this.ensemble.actors.map((actor) => predictAll(actor, nextObs));
       const nextAction = tf.div(tf.addN(members), members.length);
-      const nextRisk = this.target.risk.predict(tf.concat([nextObs, nextAction], 1)) as tf.Tensor;
+      const nextRisk = predictAll(this.target.risk, tf.concat([nextObs, nextAction], 1));
       const target = riskTarget(
         tf.tensor2d(batch.success, [n, 1]),
         tf.tensor2d(batch.done, [n, 1]),
