@@ -23,7 +23,7 @@ export const METHODS = [
 export type Method = (typeof METHODS)[number];
 
 /** The methods with a learner for the grid's discrete actions (discrete AIM); the rest are continuous-only. */
-export const GRID_METHODS: readonly Method[] = ['aim'];
+export const GRID_METHODS: readonly Method[] = ['aim', 'pvp', 'hg-dagger'];
 
 export const PRESETS = ['reference', 'paper'] as const;
 export type Preset = (typeof PRESETS)[number];

@@ -2,14 +2,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from './backend.ts';
-import {
-  aimDiscreteLoss,
-  DISCRETE_AIM_DEFAULTS,
-  DiscreteActionError,
-  DiscreteAimLearner,
-  pvpLoss,
-  tdHuberLoss,
-} from './discrete-aim.ts';
+import { aimDiscreteLoss, DISCRETE_AIM_DEFAULTS, DiscreteAimLearner } from './discrete-aim.ts';
+import { DiscreteActionError } from './discrete-q.ts';
+import { pvpLoss, tdHuberLoss } from './pvp-dqn.ts';
 import { createMinigridCnn, minigridCnnForward, minigridPatches, ObservationShapeError } from './networks.ts';
 import { createGridEnv } from '../sim/grid/index.ts';
 

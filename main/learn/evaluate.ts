@@ -6,7 +6,7 @@ import type { EnvId } from '../contract/session-config.ts';
 import type { Env, EnvSpec, StepResult } from '../sim/env.ts';
 import { createDrivingEnv, createToyEnv } from '../sim/driving/index.ts';
 import { createGridEnv } from '../sim/grid/index.ts';
-import { greedyActions } from './discrete-aim.ts';
+import { greedyActions } from './discrete-q.ts';
 import { predictAll } from './networks.ts';
 import {
   episodeOutcome,

@@ -70,6 +70,17 @@ export class HgDaggerGate extends HumanGate {
 }
 
 /**
+ * The grid's human-gated baselines (MiniGrid PVP and HG-DAgger, aim-algorithm.md §5.2): the
+ * simulated human takes over whenever the novice's discrete action differs from the expert's,
+ * a_n ≠ a_e, which for one-number actions is exactly (a_n − a_e)² > 0.
+ */
+export class MismatchGate extends HumanGate {
+  protected takesOver({ discrepancy }: GateStepInput): boolean {
+    return discrepancy > 0;
+  }
+}
+
+/**
  * BC on the human buffer every `cadence.every` env steps (not labels): `cadence.bcRounds` batches of
  * `bcStepsPerBatch` steps. HG-DAgger's and PVP's learner.
  */

@@ -1,14 +1,18 @@
 // Which learner each method trains with, and the networks the loop keeps inference copies of. The
 // gates live with the session (main/session/gates.ts). Continuous-action environments (driving,
-// toy) have every method; the grid's discrete actions have discrete AIM (discrete-aim.ts).
+// toy) have every method; the grid's discrete actions have discrete AIM and the MiniGrid baselines
+// (PVP-DQN, HG-DAgger by cross-entropy).
 import * as tf from '@tensorflow/tfjs';
 import { GRID_METHODS, type Method } from '../contract/session-config.ts';
 import { AimLearner, type AimLearnerConfig } from './aim.ts';
 import { meanAction, OfflineBcLearner } from './bc.ts';
-import { actionValues, DiscreteAimLearner, greedyActions, type DiscreteAimConfig } from './discrete-aim.ts';
+import { DiscreteAimLearner, type DiscreteAimConfig } from './discrete-aim.ts';
+import { DiscreteHgDaggerLearner } from './discrete-hg-dagger.ts';
+import { actionValues, greedyActions } from './discrete-q.ts';
 import { PeriodicBcLearner } from './hg-dagger.ts';
 import type { MethodLearner } from './method.ts';
 import { createActor, createMinigridCnn, createProxyQ, MINIGRID_OBS_SHAPE, predictAll } from './networks.ts';
+import { PvpDqnLearner } from './pvp-dqn.ts';
 import { PvpTd3Learner } from './pvp-td3.ts';
 import { ENSEMBLE_SIZE, EnsembleLearner } from './thrifty-dagger.ts';
 import { riskCriticFor, ThriftyOriginalLearner } from './thrifty-dagger-original.ts';
@@ -60,9 +64,18 @@ export function createGateCritic(method: Method, config: AimLearnerConfig): tf.L
 
 export function createMethodLearner(method: Method, config: LearnerConfig): MethodLearner {
   if (isDiscreteConfig(config)) {
-    if (!GRID_METHODS.includes(method))
-      throw new Error(`${method} has no learner for discrete actions; on the grid only discrete AIM trains`);
-    return new DiscreteAimLearner(config);
+    switch (method) {
+      case 'aim':
+        return new DiscreteAimLearner(config);
+      case 'pvp':
+        return new PvpDqnLearner(config);
+      case 'hg-dagger':
+        return new DiscreteHgDaggerLearner(config);
+      default:
+        throw new Error(
+          `${method} has no learner for discrete actions; on the grid ${GRID_METHODS.join(', ')} train`,
+        );
+    }
   }
   switch (method) {
     case 'aim':
@@ -103,12 +116,17 @@ export interface InferenceNetworks {
 export function createInferenceNetworks(method: Method, config: LearnerConfig): InferenceNetworks {
   if (isDiscreteConfig(config)) {
     const actor = createMinigridCnn(config.actions, config.seed, 'novice_q');
-    const proxyQ = createMinigridCnn(config.actions, config.seed + 1000, 'proxy_q');
+    const proxyQ = networkLayout(method).critic
+      ? createMinigridCnn(config.actions, config.seed + 1000, 'proxy_q')
+      : null;
     return {
       actors: [actor],
       proxyQ,
       act: (obs, count) => greedyActions(actor, obs, count),
-      q: (obs, action) => actionValues(proxyQ, obs, action, 1)[0],
+      q(obs, action) {
+        if (!proxyQ) throw new Error(`${method} has no critic for its gate`);
+        return actionValues(proxyQ, obs, action, 1)[0];
+      },
     };
   }
   const { obsDim, actionDim, actorHidden, seed } = config;

@@ -3,7 +3,7 @@ import type { ResolvedSessionConfig } from '../contract/session-config.ts';
 import type { ActionSpace } from '../sim/env.ts';
 import { DemonstrationGate } from '../learn/bc.ts';
 import { ensembleDaggerGate } from '../learn/ensemble-dagger.ts';
-import { HgDaggerGate } from '../learn/hg-dagger.ts';
+import { HgDaggerGate, MismatchGate } from '../learn/hg-dagger.ts';
 import type { MethodGate } from '../learn/method.ts';
 import { PvpGate } from '../learn/pvp.ts';
 import { PVP_TD3_FREE_LEVEL } from '../learn/pvp-td3.ts';
@@ -15,11 +15,21 @@ import { AimGate } from './gate.ts';
 /** Robot-gated steps' thresholds are recomputed only from more than this many scores (reference: 25). */
 const MIN_WINDOW = 25;
 
-/** The method's gate for this action space: the grid's discrete actions have discrete AIM's (§4.4). */
+/**
+ * The method's gate for this action space: on the grid's discrete actions, discrete AIM's (§4.4), or
+ * the human-gated baselines' a_n ≠ a_e (§5.2).
+ */
 export function createGate(config: ResolvedSessionConfig, actions: ActionSpace['kind'] = 'box'): MethodGate {
   if (actions === 'discrete') {
-    if (config.method !== 'aim') throw new Error(`${config.method} has no gate for discrete actions`);
-    return new DiscreteGate({ warmupSteps: config.warmup, delta: config.delta });
+    switch (config.method) {
+      case 'aim':
+        return new DiscreteGate({ warmupSteps: config.warmup, delta: config.delta });
+      case 'pvp':
+      case 'hg-dagger':
+        return new MismatchGate();
+      default:
+        throw new Error(`${config.method} has no gate for discrete actions`);
+    }
   }
   switch (config.method) {
     case 'aim':

@@ -117,3 +117,30 @@ test('grid keyboard takeover: the person’s action is applied and recorded, non
   assert.equal(fault?.handback, 'fault');
   await h.finish();
 });
+
+for (const method of ['pvp', 'hg-dagger'])
+  test(`grid ${method}: the simulated human takes over wherever a_n ≠ a_e, and every step is expert-involved`, async () => {
+    const h = await sessionHarness({ config: { ...GRID, method, steps: 40 } });
+    const end = await h.runner.run();
+    assert.equal(end.status, 'finished', end.message ?? '');
+    assert.equal(end.expertSteps, 40, '§7: MiniGrid PVP and HG-DAgger count every step');
+    const steps = h.db.steps(h.runner.sessionId);
+    const takeovers = h.db.takeovers(h.runner.sessionId);
+    await h.finish();
+    assert.ok(
+      steps.every((s) => s.mode === 'human' || s.mode === 'robot'),
+      'no warm-up',
+    );
+    for (const s of steps.filter((row) => row.mode === 'human'))
+      assert.notEqual(s.novice[0], s.applied[0], 'the expert steps in only where it would act otherwise');
+    for (const s of steps.filter((row) => row.mode === 'robot')) assert.deepEqual(s.applied, s.novice);
+    assert.ok(
+      steps.some((s) => s.mode === 'human'),
+      'the untrained novice strays, so the human steps in',
+    );
+    assert.ok(takeovers.every((t) => t.trigger === 'human'));
+    assert.ok(
+      steps.every((s) => s.q === null && s.threshold === null),
+      'no critic, no threshold',
+    );
+  });

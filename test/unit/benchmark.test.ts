@@ -140,9 +140,10 @@ test('the curves are the mean over seeds at each budget, with a ± std band, for
 test('unknown suites and methods, and methods a suite does not compare, are refused', async () => {
   assert.throws(() => parseMethods('toy', 'aim,dagger'), /unknown method "dagger"/);
   assert.throws(() => parseMethods('toy', ','), /at least one method/);
+  assert.deepEqual(parseMethods('grid', undefined), ['hg-dagger', 'pvp', 'aim'], 'the grid’s three');
   assert.throws(
-    () => parseMethods('grid', 'aim'),
-    /hg-dagger and pvp have no learner for the grid's discrete actions/,
+    () => parseMethods('grid', 'aim,thrifty-dagger'),
+    /the grid suite does not compare thrifty-dagger/,
   );
   assert.deepEqual(parseMethods('toy', 'aim, pvp,aim'), ['aim', 'pvp']);
   await assert.rejects(

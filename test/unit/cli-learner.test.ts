@@ -242,7 +242,10 @@ test('train --env grid refuses driving-only settings, other methods and unknown 
     [['--td', 'on'], /--td applies to driving and toy/],
     [['--threshold-recompute', 'episodeEnd'], /--threshold-recompute applies to driving and toy/],
     [['--expert-noise', 'none'], /--expert-noise applies to driving and toy/],
-    [['--method', 'pvp'], /--env grid has discrete actions, which only aim can learn .*--method pvp/],
+    [
+      ['--method', 'ensemble-dagger'],
+      /--env grid has discrete actions, which only aim, pvp, hg-dagger can learn .*--method ensemble-dagger/,
+    ],
     [['--preset', 'fancy'], /--preset must be one of reference, paper; got "fancy"/],
   ];
   for (const [args, message] of cases) {
