@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AIM_REFERENCE_DEFAULTS } from '../main/learn/aim.ts';
 import { selectBackend } from '../main/learn/backend.ts';
 import { decodeModel, loadWeightsInto } from '../main/learn/checkpoint.ts';
+import { predictAll } from '../main/learn/networks.ts';
 import {
   INITIAL_RISK_TO_HUMAN,
   INITIAL_RISK_TO_ROBOT,
@@ -45,7 +46,7 @@ checkpoints.forEach((info, k) => {
       window.length,
       actionDim,
     ]);
-    return Array.from((critic.risk.predict(tf.concat([obs, act], 1)) as tf.Tensor).dataSync());
+    return Array.from(predictAll(critic.risk, tf.concat([obs, act], 1)).dataSync());
   });
   const betaR = (info.metrics as { epsilon?: number } | null)?.epsilon ?? Number.NaN;
   const agreeing = window.filter((s) => {
