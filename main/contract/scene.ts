@@ -33,6 +33,9 @@ export const gridSceneSchema = z.object({
   bounds: z.object({ minX: z.number(), minY: z.number(), maxX: z.number(), maxY: z.number() }),
 });
 
+/** MiniGrid's 7 actions by index (a grid frame's novice and applied actions are these indices). */
+export const GRID_ACTION_NAMES = ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'] as const;
+
 export const sceneSchema = z.discriminatedUnion('kind', [roadSceneSchema, gridSceneSchema]);
 export type RoadScene = z.infer<typeof roadSceneSchema>;
 export type GridScene = z.infer<typeof gridSceneSchema>;

@@ -15,7 +15,9 @@ import {
 } from './helpers/browser.ts';
 import { browserModeCore } from './helpers/browser-mode.ts';
 
-// Limits on waiting, never assertions about speed: the proxy Q's first round follows warm-up.
+// Limits on waiting, never assertions about speed: the proxy Q's first round follows warm-up. The
+// session runs at fast pace (lockstep), so the novice has learned to agree with the expert, and the
+// robot drives, after the same steps however loaded the machine is.
 const FIRST_Q_TIMEOUT_MS = 240_000;
 const WAIT_MS = 120_000;
 
@@ -39,7 +41,7 @@ test(
     const { dbPath, page, errors, closeAll } = await browserModeCore(t, 'aim-browser-grid-');
     await startSession(page, {
       'env-select': 'grid',
-      'pace-select': 'realtime',
+      'pace-select': 'fast',
       'warmup-input': '20',
       'batch-size-input': '16',
       'delta-input': '0.1',
@@ -60,17 +62,24 @@ test(
       agent !== null && agent.x > 0 && agent.y > 0,
       `the agent is drawn in the grid: ${JSON.stringify(agent)}`,
     );
+    // The HUD names the grid's actions instead of showing a car's speed and pedals.
+    assert.equal(await page.getByTestId('speed').count(), 0);
+    assert.match(
+      (await page.getByTestId('applied-action').textContent()) ?? '',
+      /^(left|right|forward|pickup|drop|toggle|done)$/,
+    );
     await waitForCount(page, 'qPoints', 5, FIRST_Q_TIMEOUT_MS);
     const before = await readHook(page, 'qPoints');
     await waitForCount(page, 'qPoints', before + 5, WAIT_MS);
     await screenshot(page, 'browser-grid');
 
-    // A held ← is the person's takeover. If the expert already holds control when it goes down, the
-    // steps join the expert's takeover instead; try again until one is the person's own.
+    // A held ← is the person's takeover: held until a decision has been the person's, however long a
+    // decision takes. If the expert already holds control when it goes down, the steps join the
+    // expert's takeover instead; try again until one is the person's own.
     for (let attempt = 1; attempt <= 4 && personTakeovers(dbPath, sessionId).length === 0; attempt++) {
       await waitForMode(page, ['robot'], WAIT_MS);
       await page.keyboard.down('ArrowLeft');
-      await page.waitForTimeout(600);
+      await waitForMode(page, ['human'], WAIT_MS);
       await page.keyboard.up('ArrowLeft');
       await waitForCount(page, 'frames', (await readHook(page, 'frames')) + 5, WAIT_MS);
     }

@@ -1,5 +1,6 @@
 // MiniGrid's integer vocabulary (minigrid/core/constants.py, v2.3.1). The observation carries these
 // raw codes, so they must match MiniGrid exactly for a network trained on either side to transfer.
+import type { GRID_ACTION_NAMES } from '../../contract/scene.ts';
 
 /** Object indices (OBJECT_IDX). Only the ones MultiRoom uses are given names here. */
 export const OBJ_UNSEEN = 0;
@@ -20,9 +21,9 @@ export const DOOR_OPEN = 0;
 export const DOOR_CLOSED = 1;
 export const DOOR_LOCKED = 2;
 
-/** The 7 actions of MiniGrid's Discrete(7), by index. */
-export const ACTION_NAMES = ['left', 'right', 'forward', 'pickup', 'drop', 'toggle', 'done'] as const;
-export type ActionName = (typeof ACTION_NAMES)[number];
+/** The 7 actions of MiniGrid's Discrete(7), by index (the contract's list, which the UI reads too). */
+export { GRID_ACTION_NAMES as ACTION_NAMES } from '../../contract/scene.ts';
+export type ActionName = (typeof GRID_ACTION_NAMES)[number];
 export const LEFT = 0;
 export const RIGHT = 1;
 export const FORWARD = 2;

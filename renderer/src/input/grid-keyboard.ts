@@ -4,14 +4,15 @@
 // core reads as "apply the novice's proposal". A tap lasts at least one decision (MIN_HOLD_MS) so a
 // quick press is not lost between two 10 Hz decisions. Releasing every key hands control back.
 import type { HumanInput } from '../../../main/contract/api.ts';
+import { GRID_ACTION_NAMES } from '../../../main/contract/scene.ts';
 import { isEditableTarget, KeyboardSource } from './keyboard.ts';
 
-/** MiniGrid's actions (main/sim/grid/codes.ts): 0 left, 1 right, 2 forward, 5 toggle; null approves. */
+/** The action each key chooses, as its index; null (Space) approves the agent's proposal. */
 export const GRID_KEY_ACTIONS: Readonly<Record<string, number | null>> = {
-  ArrowLeft: 0,
-  ArrowRight: 1,
-  ArrowUp: 2,
-  KeyT: 5,
+  ArrowLeft: GRID_ACTION_NAMES.indexOf('left'),
+  ArrowRight: GRID_ACTION_NAMES.indexOf('right'),
+  ArrowUp: GRID_ACTION_NAMES.indexOf('forward'),
+  KeyT: GRID_ACTION_NAMES.indexOf('toggle'),
   Space: null,
 };
 

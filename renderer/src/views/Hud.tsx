@@ -1,9 +1,10 @@
-// The heads-up strip: speed, the novice's and the applied action side by side, and the session's
-// counters — takeovers, expert-involved steps, success so far, the latest evaluation, the training
-// backend and how far the learner lags. Live numbers come from frames, the rest from the status.
+// The heads-up strip: speed, the novice's and the applied action side by side (a grid session's by
+// name), and the session's counters — takeovers, expert-involved steps, success so far, the latest
+// evaluation, the training backend and how far the learner lags. Live numbers come from frames, the rest from the status.
 import type { ReactNode } from 'react';
 import type { AppInfo, SessionStatus } from '../../../main/contract/api.ts';
 import type { Frame } from '../../../main/contract/frame.ts';
+import { GRID_ACTION_NAMES } from '../../../main/contract/scene.ts';
 import type { LiveStore } from '../state/live-store.ts';
 import { LiveValue } from './LiveValue.tsx';
 import { ActionBars } from './ActionBars.tsx';
@@ -75,6 +76,29 @@ const LIVE_COUNTERS: LiveCounter[] = [
   },
 ];
 
+/** A grid action index by name ('—' for none). */
+function gridActionName(index: number): string {
+  return GRID_ACTION_NAMES[index] ?? '—';
+}
+
+/** The grid's novice and applied actions by name, in place of the car's speed and pedal bars. */
+const GRID_ACTIONS: LiveCounter[] = [
+  {
+    label: 'Novice',
+    testId: 'novice-action',
+    title: 'The action the novice proposes',
+    read: (f) => gridActionName(f.novice[0]),
+    fallback: () => '—',
+  },
+  {
+    label: 'Applied',
+    testId: 'applied-action',
+    title: 'The action applied to the grid',
+    read: (f) => gridActionName(f.applied[0]),
+    fallback: () => '—',
+  },
+];
+
 export function Hud({ store, status, info, evaluation }: HudProps) {
   const liveCounter = (c: LiveCounter) => (
     <Counter key={c.testId} label={c.label} title={c.title}>
@@ -83,11 +107,24 @@ export function Hud({ store, status, info, evaluation }: HudProps) {
   );
   return (
     <section className="hud" aria-label="Heads-up display" data-testid="hud">
-      <div className="speed" title="Speed of the car">
-        <LiveValue store={store} testId="speed" read={(f) => (f.egoSpeed * 3.6).toFixed(0)} fallback="—" />
-        <span className="unit">km/h</span>
-      </div>
-      <ActionBars store={store} />
+      {status.config?.env === 'grid' ? (
+        <dl className="counters grid-actions" aria-label="Novice and applied actions">
+          {GRID_ACTIONS.map((c) => liveCounter(c))}
+        </dl>
+      ) : (
+        <>
+          <div className="speed" title="Speed of the car">
+            <LiveValue
+              store={store}
+              testId="speed"
+              read={(f) => (f.egoSpeed * 3.6).toFixed(0)}
+              fallback="—"
+            />
+            <span className="unit">km/h</span>
+          </div>
+          <ActionBars store={store} />
+        </>
+      )}
       <dl className="counters">
         {LIVE_COUNTERS.slice(0, 4).map((c) => liveCounter(c))}
         <Counter label="Success so far" title="Training episodes that reached the destination">
