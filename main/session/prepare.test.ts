@@ -106,6 +106,37 @@ function stripRow<T extends { id: number; sessionId: number; createdAt: string }
 }
 
 test(
+  'an interrupted session resumed without a new budget runs on to its own',
+  withDb(async (db) => {
+    let stopAt: (() => void) | null = null;
+    let frames = 0;
+    // One frame per decision: stop the run part-way, as an interrupted host would.
+    const stopping: CoreListener = {
+      frame: () => {
+        if (++frames >= 70) stopAt?.();
+      },
+      event: () => undefined,
+    };
+    const first = await prepareSession(
+      db,
+      sessionConfigSchema.parse({ ...SMALL, steps: 120 }),
+      'cli',
+      stopping,
+    );
+    stopAt = () => first.runner.stop('interrupted');
+    const interrupted = await first.run();
+    assert.equal(interrupted.status, 'interrupted');
+    const id = first.runner.sessionId;
+    const done = db.steps(id).length;
+    assert.ok(done < 120, `stopped early, at ${done}`);
+    const end = await (await resumeSession(db, id, {}, 'cli', quiet)).run();
+    assert.equal(end.status, 'finished');
+    assert.equal(db.steps(id).length, 120);
+    await assert.rejects(resumeSession(db, id, {}, 'cli', quiet), /already has 120 steps, its whole budget/);
+  }),
+);
+
+test(
   'the paper preset: a human-gated warm-up counted as expert-involved, and a target network saved',
   withDb(async (db) => {
     const id = await train(db, { steps: 60, preset: 'paper', aim: { cadenceEvery: 10, cadenceSteps: 2 } });

@@ -21,8 +21,8 @@ export class ResumeError extends Error {
 }
 
 export interface ResumeChanges {
-  /** The session's new total step budget. */
-  steps: number;
+  /** The session's new total step budget; its own budget when not given (an interrupted run goes on). */
+  steps?: number;
   pace?: Pace;
   backend?: BackendChoice;
 }
@@ -50,11 +50,12 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
       `session ${sessionId} is still ${row.status} (pid ${row.pid}); stop it before resuming`,
     );
   const steps = db.steps(sessionId);
-  if (changes.steps <= steps.length)
-    throw new ResumeError(
-      `session ${sessionId} already has ${steps.length} steps; give --steps more than that to continue it`,
-    );
   const stored = row.config;
+  const budget = changes.steps ?? stored.steps;
+  if (budget <= steps.length)
+    throw new ResumeError(
+      `session ${sessionId} already has ${steps.length} steps${changes.steps === undefined ? `, its whole budget` : ''}; give --steps more than that to continue it`,
+    );
   if (stored.method !== 'aim')
     throw new ResumeError(
       `session ${sessionId} trained ${stored.method}; only AIM sessions can be resumed (a benchmark reruns a baseline's unfinished run)`,
@@ -62,7 +63,7 @@ export function planResume(db: AimDatabase, sessionId: number, changes: ResumeCh
   const pace = changes.pace ?? stored.pace;
   const config = resolveSessionConfig({
     ...stored,
-    steps: changes.steps,
+    steps: budget,
     pace,
     backend: changes.backend ?? stored.backend,
     // The learner mode follows the pace the session now runs at.

@@ -32,7 +32,7 @@ export const trainCommand = {
   name: 'train',
   summary: 'train a novice policy headless, with the simulated expert answering help requests',
   usage:
-    'aim train [--env toy|driving|grid] [--method aim] [--preset reference|paper] [--steps N] [--seed S] [--db FILE] [--json] …\n       aim train --resume SESSION --steps N [--db FILE] [--json]',
+    'aim train [--env toy|driving|grid] [--method aim] [--preset reference|paper] [--steps N] [--seed S] [--db FILE] [--json] …\n       aim train --resume SESSION [--steps N] [--db FILE] [--json]',
   flags: {
     env: { type: 'string', choices: ENV_IDS, default: 'toy', description: 'Environment to train in.' },
     method: { type: 'string', choices: METHODS, default: 'aim', description: 'Learning method.' },
@@ -171,7 +171,7 @@ export const trainCommand = {
       min: 1,
       placeholder: 'SESSION',
       description:
-        'Continue this ended session from its last checkpoint and buffers, up to --steps in total.',
+        'Continue this ended session from its last checkpoint and buffers, up to --steps in total (default: its own budget, so an interrupted run finishes).',
     },
     operator: {
       type: 'string',
@@ -346,7 +346,7 @@ export async function runTrain(argv: string[]): Promise<number> {
             db,
             flags.resume as number,
             {
-              steps: flags.steps ?? 2000,
+              steps: flags.steps,
               pace: argv.some((a) => a.startsWith('--pace')) ? (flags.pace as Pace) : undefined,
               backend: argv.some((a) => a.startsWith('--backend'))
                 ? (flags.backend as BackendChoice)
