@@ -18,9 +18,11 @@ import {
 import { UsageError } from '../../main/cli/args.ts';
 import { curveSvg } from '../../main/cli/benchmark/figures.ts';
 import { ResultsFolder } from '../../main/cli/benchmark/folder.ts';
+import { runSessionConfig } from '../../main/cli/benchmark/run.ts';
 import { parseMethods } from '../../main/cli/benchmark/suites.ts';
 import { resultsTable } from '../../main/cli/benchmark/table.ts';
-import { runBenchmark } from '../../main/cli/commands/benchmark.ts';
+import { benchmarkCommand, configFrom, runBenchmark } from '../../main/cli/commands/benchmark.ts';
+import { parseFlags } from '../../main/cli/args.ts';
 import { openBenchmarkFolder } from '../../main/session/benchmark-folder.ts';
 
 const CONFIG: BenchmarkConfig = {
@@ -267,4 +269,28 @@ test('the core opens a results folder only with valid results, saying what is wr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('each suite’s runs are sessions as its environment sets them: the grid’s discrete preset, to 2,000 total steps', () => {
+  const session = (argv: string[], method: 'aim' | 'pvp' = 'aim') => {
+    const config = configFrom(parseFlags(benchmarkCommand, argv));
+    return {
+      config,
+      session: runSessionConfig({ config, method, seed: 0, dbPath: 'x.db', backend: 'auto' }),
+    };
+  };
+  const grid = session(['--suite', 'grid']);
+  assert.deepEqual(
+    [grid.config.budget, grid.config.maxSteps, grid.config.batchSize],
+    [2000, 2000, 200],
+    'the budget in total steps; 100 samples from each buffer',
+  );
+  assert.deepEqual([grid.session.env, grid.session.warmup, grid.session.delta], ['grid', 400, 0.1]);
+  const paper = session(['--suite', 'grid', '--preset', 'paper'], 'pvp');
+  assert.deepEqual([paper.session.method, paper.session.warmup, paper.session.delta], ['pvp', 100, 0.05]);
+  const toy = session(['--suite', 'toy', '--batch-size', '64']);
+  assert.deepEqual(
+    [toy.config.maxSteps, toy.config.batchSize, toy.session.warmup, toy.session.delta],
+    [6000, 64, 200, 0.05],
+  );
 });

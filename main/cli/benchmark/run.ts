@@ -5,7 +5,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { decodeFrame } from '../../contract/frame.ts';
 import type { BenchmarkConfig, EvaluationPoint, RunResult } from '../../contract/benchmark.ts';
-import { sessionConfigSchema, type BackendChoice, type Method } from '../../contract/session-config.ts';
+import {
+  sessionConfigSchema,
+  type BackendChoice,
+  type Method,
+  type Preset,
+} from '../../contract/session-config.ts';
 import { prepareSession } from '../../session/prepare.ts';
 import { openDatabase } from '../../store/database.ts';
 import type { EvaluationRecord } from '../../store/records.ts';
@@ -28,13 +33,15 @@ export interface RunProgress {
 /** The run's session configuration: the suite's environment, the method, and the benchmark's knobs. */
 export function runSessionConfig(spec: RunSpec) {
   const { config } = spec;
+  const suite = suiteSpec(config.suite);
   return sessionConfigSchema.parse({
-    env: suiteSpec(config.suite).env,
+    env: suite.env,
     method: spec.method,
     preset: config.preset,
     seed: spec.seed,
     steps: config.maxSteps,
     warmup: Math.max(10, config.warmup),
+    delta: suite.delta[config.preset as Preset],
     pace: 'fast',
     backend: spec.backend,
     batchSize: config.batchSize,

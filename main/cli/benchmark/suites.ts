@@ -1,7 +1,14 @@
 // The benchmark suites: which environment each runs, which methods it compares and the defaults of
 // the paper's comparison (aim-algorithm.md §7–§8).
 import type { Suite } from '../../contract/benchmark.ts';
-import { GRID_METHODS, METHODS, type EnvId, type Method } from '../../contract/session-config.ts';
+import {
+  GRID_METHODS,
+  METHODS,
+  type EnvId,
+  type Method,
+  type Preset,
+} from '../../contract/session-config.ts';
+import { DISCRETE_AIM_BATCH, DISCRETE_AIM_PRESETS } from '../../learn/presets.ts';
 import { UsageError } from '../args.ts';
 
 export interface SuiteSpec {
@@ -15,9 +22,22 @@ export interface SuiteSpec {
   optional: readonly Method[];
   seeds: number;
   budget: number;
+  /** A run stops at this many times the budget in total steps, spent or not. */
+  maxStepsPerBudget: number;
   evalEvery: number;
   evalEpisodes: number;
+  batchSize: number;
+  /** Warm-up and δ of the robot-gated methods, by preset. */
+  warmup: Record<Preset, number>;
+  delta: Record<Preset, number>;
 }
+
+/** The continuous suites' session defaults: the paper's batch, 200 warm-up steps, δ 0.05. */
+const CONTINUOUS_SESSION = {
+  batchSize: 1024,
+  warmup: { reference: 200, paper: 200 },
+  delta: { reference: 0.05, paper: 0.05 },
+};
 
 const CONTINUOUS: readonly Method[] = ['bc', 'hg-dagger', 'pvp', 'ensemble-dagger', 'thrifty-dagger', 'aim'];
 
@@ -29,8 +49,10 @@ const SUITES: Record<Suite, SuiteSpec> = {
     optional: ['pvp-td3', 'thrifty-dagger-original'],
     seeds: 3,
     budget: 600,
+    maxStepsPerBudget: 10,
     evalEvery: 100,
     evalEpisodes: 1,
+    ...CONTINUOUS_SESSION,
   },
   // The paper's MetaDrive table: curves to 2.5K expert-involved steps, 50 held-out scenarios.
   driving: {
@@ -39,18 +61,25 @@ const SUITES: Record<Suite, SuiteSpec> = {
     optional: ['pvp-td3', 'thrifty-dagger-original'],
     seeds: 5,
     budget: 2500,
+    maxStepsPerBudget: 10,
     evalEvery: 250,
     evalEpisodes: 50,
+    ...CONTINUOUS_SESSION,
   },
-  // MultiRoom: AIM against PVP and HG-DAgger at 2,000 total steps (issue 6's targets).
+  // MultiRoom: AIM against PVP and HG-DAgger at 2,000 total steps (issue 6's targets), each run as
+  // the grid's discrete preset sets a session (aim-algorithm.md §3.2: batch 100 + 100, warm-up and δ).
   grid: {
     env: 'grid',
     methods: ['hg-dagger', 'pvp', 'aim'],
     optional: [],
     seeds: 3,
     budget: 2000,
+    maxStepsPerBudget: 1,
     evalEvery: 100,
     evalEpisodes: 50,
+    batchSize: DISCRETE_AIM_BATCH,
+    warmup: { reference: DISCRETE_AIM_PRESETS.reference.warmup, paper: DISCRETE_AIM_PRESETS.paper.warmup },
+    delta: { reference: DISCRETE_AIM_PRESETS.reference.delta, paper: DISCRETE_AIM_PRESETS.paper.delta },
   },
 };
 

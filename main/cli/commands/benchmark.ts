@@ -15,7 +15,7 @@ import {
   type RunResult,
   type Suite,
 } from '../../contract/benchmark.ts';
-import { BACKENDS, PRESETS } from '../../contract/session-config.ts';
+import { BACKENDS, PRESETS, type Preset } from '../../contract/session-config.ts';
 import { parseFlags, UsageError, type CommandSpec } from '../args.ts';
 import type { ChildMessage } from '../benchmark/child.ts';
 import { curveSvg, renderPngs } from '../benchmark/figures.ts';
@@ -64,7 +64,7 @@ export const benchmarkCommand = {
       min: 1,
       max: 100_000_000,
       description:
-        'Total steps at which a run stops even if it has not spent its budget (default 10 × budget).',
+        'Total steps at which a run stops even if it has not spent its budget (default 10 × budget; grid: the budget, as total steps).',
     },
     'eval-every': {
       type: 'integer',
@@ -82,16 +82,15 @@ export const benchmarkCommand = {
       type: 'integer',
       min: 1,
       max: 65_536,
-      default: 1024,
-      description: 'Gradient batch size.',
+      description: 'Gradient batch size (suite default: 1024; grid 200, half from each buffer).',
     },
     preset: { type: 'string', choices: PRESETS, default: 'reference', description: "AIM's knob preset." },
     warmup: {
       type: 'integer',
       min: 10,
       max: 1_000_000,
-      default: 200,
-      description: 'Warm-up steps of the robot-gated methods (the expert drives).',
+      description:
+        'Warm-up steps of the robot-gated methods (the expert drives; suite default 200, grid the preset’s: 400 reference, 100 paper).',
     },
     jobs: {
       type: 'integer',
@@ -122,7 +121,8 @@ const CHILD = fileURLToPath(new URL('../benchmark/child.ts', import.meta.url));
 
 type Flags = ReturnType<typeof parseFlags<typeof benchmarkCommand.flags>>;
 
-function configFrom(flags: Flags): BenchmarkConfig {
+/** The benchmark's configuration: the flags given, the suite's defaults for the rest. */
+export function configFrom(flags: Flags): BenchmarkConfig {
   if (flags.suite === undefined) throw new UsageError('--suite is required (toy, driving or grid)');
   const suite = flags.suite as Suite;
   const spec = suiteSpec(suite);
@@ -132,12 +132,12 @@ function configFrom(flags: Flags): BenchmarkConfig {
     methods: parseMethods(suite, flags.methods),
     seeds: flags.seeds ?? spec.seeds,
     budget,
-    maxSteps: flags['max-steps'] ?? 10 * budget,
+    maxSteps: flags['max-steps'] ?? spec.maxStepsPerBudget * budget,
     evalEvery: flags['eval-every'] ?? spec.evalEvery,
     evalEpisodes: flags['eval-episodes'] ?? spec.evalEpisodes,
-    batchSize: flags['batch-size'],
+    batchSize: flags['batch-size'] ?? spec.batchSize,
     preset: flags.preset,
-    warmup: flags.warmup,
+    warmup: flags.warmup ?? spec.warmup[flags.preset as Preset],
   };
 }
 
