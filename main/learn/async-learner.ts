@@ -2,7 +2,7 @@
 // the proxy Q on the loop's thread, streams transitions to the worker (learner-worker.ts) and swaps
 // in the weights the worker sends back. Updates are applied only when the loop asks for them
 // (takeUpdates, at the start of a decision), so the gate and the networks change together.
-import { pathToFileURL } from 'node:url';
+import { moduleUrl } from '../../native/module-url.ts';
 import { Worker } from 'node:worker_threads';
 import type { UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';
@@ -37,16 +37,11 @@ export class LearnerError extends Error {
   override name = 'LearnerError';
 }
 
-/** This module's URL. Bundled as CommonJS (Electron's main.cjs) it has no import.meta, but __filename. */
-function moduleUrl(): string {
-  return typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
-}
-
 /**
  * The worker's entry beside this module: the TypeScript source when Node runs the sources, the
  * bundled learner-worker.cjs when this code is itself bundled (Electron's main.cjs, scripts/build.ts).
  */
-export function learnerWorkerUrl(from: string = moduleUrl()): URL {
+export function learnerWorkerUrl(from: string = moduleUrl(import.meta.url)): URL {
   return new URL(from.endsWith('.cjs') ? './learner-worker.cjs' : './learner-worker.ts', from);
 }
 

@@ -2,7 +2,7 @@
 // (main/learn/blas-matmul.ts). Importing this file never loads the add-on: loadBlas() requires it on
 // first use and reports why it could not, so machines without OpenBLAS run everything else on wasm.
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { moduleUrl } from '../module-url.ts';
 
 /** What the compiled add-on exports (src/blas_matmul.cc). */
 export interface BlasBinding {
@@ -105,11 +105,6 @@ function isBinding(value: unknown): value is BlasBinding {
   );
 }
 
-/** This module's URL. Bundled as CommonJS (Electron's main.cjs, the learner worker) it has __filename. */
-function moduleUrl(): string {
-  return typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
-}
-
 let loaded: BlasLoad | undefined;
 
 /**
@@ -126,7 +121,7 @@ const CANDIDATES = [
 /** Loads the add-on once, from the first of CANDIDATES that loads. */
 export function loadBlas(): BlasLoad {
   if (loaded !== undefined) return loaded;
-  const require = createRequire(moduleUrl());
+  const require = createRequire(moduleUrl(import.meta.url));
   const errors: string[] = [];
   for (const specifier of CANDIDATES) {
     try {

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { moduleUrl } from '../module-url.ts';
 import {
   ABS_X,
   DEFAULT_FOLLOW_GAINS,
@@ -132,20 +133,28 @@ function isBinding(value: unknown): value is EvdevBinding {
 let loaded: BindingLoad | undefined;
 
 /**
- * Loads the add-on once: through the optional dependency `aim-evdev-ff` (node_modules, which also
- * resolves from Electron's bundled main in dist/electron/), else from the build beside this file.
+ * Where the add-on may be: the optional dependency `aim-evdev-ff` (node_modules, which also resolves
+ * from Electron's bundled main in dist/electron/), else the build beside this file, else that build
+ * seen from dist/electron/ (a checkout built by hand, not linked into node_modules by npm install).
  */
+const CANDIDATES = [
+  'aim-evdev-ff',
+  './build/Release/evdev_ff.node',
+  '../../native/evdev-ff/build/Release/evdev_ff.node',
+];
+
+/** Loads the add-on once, from the first of CANDIDATES that loads. */
 export function loadBinding(): BindingLoad {
   if (loaded !== undefined) return loaded;
   const errors: string[] = [];
   let require: NodeJS.Require;
   try {
-    require = createRequire(import.meta.url);
+    require = createRequire(moduleUrl(import.meta.url));
   } catch (error) {
     loaded = { binding: null, error: `cannot create a require function: ${messageOf(error)}` };
     return loaded;
   }
-  for (const specifier of ['aim-evdev-ff', './build/Release/evdev_ff.node']) {
+  for (const specifier of CANDIDATES) {
     try {
       const candidate: unknown = require(specifier);
       if (isBinding(candidate)) {

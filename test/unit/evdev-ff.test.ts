@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -55,6 +56,35 @@ function scratch(t: { after: (fn: () => void) => void }): string {
 
 // ------------------------------------------------------------------------------------------------
 // The compiled add-on
+
+test(
+  "bundled as CommonJS, as in Electron's main process, the loader still finds the add-on",
+  { skip: built ? false : 'not built here (no compiler, or not Linux)' },
+  async (t) => {
+    // Two levels below the root, like dist/electron/main.cjs, so relative candidates resolve alike.
+    const dir = path.join(root, 'dist', `evdev-bundle-${process.pid}`);
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const bundle = path.join(dir, 'loader.cjs');
+    await build({
+      entryPoints: [path.join(addonDir, 'index.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'silent',
+    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const l = require(${JSON.stringify(bundle)}).loadBinding(); console.log(JSON.stringify({ ok: l.binding !== null, error: l.error }))`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { ok: true, error: null });
+  },
+);
 
 test(
   'the add-on loads where npm install built it',
