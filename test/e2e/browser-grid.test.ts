@@ -62,7 +62,8 @@ test(
       agent !== null && agent.x > 0 && agent.y > 0,
       `the agent is drawn in the grid: ${JSON.stringify(agent)}`,
     );
-    // The HUD names the grid's actions instead of showing a car's speed and pedals.
+    // The banner names the grid's keys, and the HUD its actions, not a car's controls.
+    assert.doesNotMatch((await page.getByTestId('mode-banner').textContent()) ?? '', /steer|throttle/);
     assert.equal(await page.getByTestId('speed').count(), 0);
     assert.match(
       (await page.getByTestId('applied-action').textContent()) ?? '',

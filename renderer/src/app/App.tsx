@@ -353,6 +353,7 @@ export function App({ client, store }: AppProps) {
           status={status.status}
           connected={connected}
           engaged={engaged || status.config?.expert.kind === 'person'}
+          grid={gridSession}
         />
         <div className="session-label">
           <span>

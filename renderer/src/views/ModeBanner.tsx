@@ -61,6 +61,15 @@ const EXPERT_HINT = 'The expert is driving. Hold Space to drive yourself.';
 /** A help request the simulated expert is already answering. */
 const ANSWERED_HINT = 'The robot asked for help; the expert has taken over. Hold Space to drive yourself.';
 
+/** A grid session's hints, by the state they replace: the grid's keys are not the car's. */
+const GRID_HINTS: Record<'robot' | 'help' | 'human' | 'expert' | 'answered', string> = {
+  robot: 'The novice acts. Hold ←, → or ↑ (T toggles a door) to take over; Space approves its action.',
+  help: 'The robot asks for help: hold ←, → or ↑ (T toggles a door) to act.',
+  human: 'You are acting: ←/→ turn, ↑ forward, T toggles a door. Release every key to hand back.',
+  expert: 'The expert is acting. Hold ←, → or ↑ (T toggles a door) to act yourself.',
+  answered: 'The robot asked for help; the expert has taken over. Hold an arrow key to act yourself.',
+};
+
 export function bannerState(
   mode: ControlMode | null,
   status: SessionStatusName,
@@ -68,14 +77,22 @@ export function bannerState(
   engagedHere = false,
   /** The expert already drives while the banner still shows the help request. */
   answered = false,
+  /** A grid session: the hints name the grid's keys. */
+  grid = false,
 ): BannerState {
   if (!connected) return OFFLINE.disconnected;
   if (status === 'paused') return { key: 'paused', ...MODE_STYLES.paused };
   if (status !== 'running') return OFFLINE[status] ?? OFFLINE.idle;
   if (mode === null) return OFFLINE.starting;
   const style = { key: mode, ...MODE_STYLES[mode] };
-  if (mode === 'help' && answered && !engagedHere) return { ...style, hint: ANSWERED_HINT };
-  return mode === 'human' && !engagedHere ? { ...style, hint: EXPERT_HINT } : style;
+  const hint = (driving: string, onGrid: string) => ({ ...style, hint: grid ? onGrid : driving });
+  if (mode === 'help')
+    return answered && !engagedHere
+      ? hint(ANSWERED_HINT, GRID_HINTS.answered)
+      : hint(style.hint, GRID_HINTS.help);
+  if (mode === 'human')
+    return engagedHere ? hint(style.hint, GRID_HINTS.human) : hint(EXPERT_HINT, GRID_HINTS.expert);
+  return mode === 'robot' ? hint(style.hint, GRID_HINTS.robot) : style;
 }
 
 export interface ModeBannerProps {
@@ -84,11 +101,13 @@ export interface ModeBannerProps {
   connected: boolean;
   /** Whether the person at this window holds the takeover control. */
   engaged: boolean;
+  grid?: boolean;
 }
 
-export function ModeBanner({ store, status, connected, engaged }: ModeBannerProps) {
+export function ModeBanner({ store, status, connected, engaged, grid = false }: ModeBannerProps) {
   const mode = useSyncExternalStore(store.subscribeMode, store.getMode);
-  const state = bannerState(mode, status, connected, engaged, mode === 'help' && store.mode() === 'human');
+  const answered = mode === 'help' && store.mode() === 'human';
+  const state = bannerState(mode, status, connected, engaged, answered, grid);
   useEffect(() => {
     bannerCounts[state.key] = (bannerCounts[state.key] ?? 0) + 1;
   }, [state.key]);
