@@ -2,7 +2,7 @@
 // the proxy Q on the loop's thread, streams transitions to the worker (learner-worker.ts) and swaps
 // in the weights the worker sends back. Updates are applied only when the loop asks for them
 // (takeUpdates, at the start of a decision), so the gate and the networks change together.
-import { moduleUrl } from '../../native/module-url.ts';
+import { moduleUrl } from '../../native/load-addon.ts';
 import { Worker } from 'node:worker_threads';
 import type { UpdateReport } from './aim.ts';
 import type { Transition } from './buffer.ts';

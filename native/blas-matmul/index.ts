@@ -1,8 +1,7 @@
 // Matrix products through OpenBLAS (the add-on in src/), and the loader the TF.js kernels use
 // (main/learn/blas-matmul.ts). Importing this file never loads the add-on: loadBlas() requires it on
 // first use and reports why it could not, so machines without OpenBLAS run everything else on wasm.
-import { createRequire } from 'node:module';
-import { moduleUrl } from '../module-url.ts';
+import { loadAddon, type AddonLoad } from '../load-addon.ts';
 
 /** What the compiled add-on exports (src/blas_matmul.cc). */
 export interface BlasBinding {
@@ -39,11 +38,7 @@ export interface BlasInfo {
   threads: number;
 }
 
-export interface BlasLoad {
-  binding: BlasBinding | null;
-  /** Why it could not be loaded, or null. */
-  error: string | null;
-}
+export type BlasLoad = AddonLoad<BlasBinding>;
 
 /** A matrix (or a batch of them, `stride` elements apart) inside a Float32Array, from `offset`. */
 export interface MatrixRef {
@@ -97,14 +92,6 @@ export function runGemm(binding: BlasBinding, g: Gemm): void {
 
 const FUNCTIONS = ['sgemm', 'setThreads', 'info'] as const;
 
-function isBinding(value: unknown): value is BlasBinding {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
-  );
-}
-
 let loaded: BlasLoad | undefined;
 
 /**
@@ -121,20 +108,10 @@ const CANDIDATES = [
 /** Loads the add-on once, from the first of CANDIDATES that loads. */
 export function loadBlas(): BlasLoad {
   if (loaded !== undefined) return loaded;
-  const require = createRequire(moduleUrl(import.meta.url));
-  const errors: string[] = [];
-  for (const specifier of CANDIDATES) {
-    try {
-      const candidate: unknown = require(specifier);
-      if (isBinding(candidate)) {
-        loaded = { binding: candidate, error: null };
-        return loaded;
-      }
-      errors.push(`${specifier}: not the blas-matmul add-on`);
-    } catch (error) {
-      errors.push(`${specifier}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
-    }
-  }
-  loaded = { binding: null, error: `the OpenBLAS add-on is not built or cannot load (${errors.join('; ')})` };
+  const load = loadAddon<BlasBinding>(import.meta.url, CANDIDATES, FUNCTIONS, 'blas-matmul');
+  loaded =
+    load.binding !== null
+      ? load
+      : { binding: null, error: `the OpenBLAS add-on is not built or cannot load (${load.error})` };
   return loaded;
 }

@@ -11,10 +11,9 @@
 // Nothing here has been tried on a real wheel: the directions (which way + force turns the wheel,
 // which way ABS_X grows) follow linux/input.h and the drivers' documented conventions and can be
 // flipped with invertForce / invertWheel.
-import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { moduleUrl } from '../module-url.ts';
+import { loadAddon, type AddonLoad } from '../load-addon.ts';
 import {
   ABS_X,
   DEFAULT_FOLLOW_GAINS,
@@ -101,11 +100,7 @@ export interface FfStatus {
 // ---------------------------------------------------------------------------------------------------
 // Loading the add-on
 
-export interface BindingLoad {
-  binding: EvdevBinding | null;
-  /** Why it could not be loaded, or null. */
-  error: string | null;
-}
+export type BindingLoad = AddonLoad<EvdevBinding>;
 
 /** Every function the add-on exports. */
 export const BINDING_FUNCTIONS: readonly (keyof EvdevBinding)[] = [
@@ -122,14 +117,6 @@ export const BINDING_FUNCTIONS: readonly (keyof EvdevBinding)[] = [
   'erase',
 ];
 
-function isBinding(value: unknown): value is EvdevBinding {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    BINDING_FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
-  );
-}
-
 let loaded: BindingLoad | undefined;
 
 /**
@@ -145,28 +132,7 @@ const CANDIDATES = [
 
 /** Loads the add-on once, from the first of CANDIDATES that loads. */
 export function loadBinding(): BindingLoad {
-  if (loaded !== undefined) return loaded;
-  const errors: string[] = [];
-  let require: NodeJS.Require;
-  try {
-    require = createRequire(moduleUrl(import.meta.url));
-  } catch (error) {
-    loaded = { binding: null, error: `cannot create a require function: ${messageOf(error)}` };
-    return loaded;
-  }
-  for (const specifier of CANDIDATES) {
-    try {
-      const candidate: unknown = require(specifier);
-      if (isBinding(candidate)) {
-        loaded = { binding: candidate, error: null };
-        return loaded;
-      }
-      errors.push(`${specifier}: not the evdev-ff add-on`);
-    } catch (error) {
-      errors.push(`${specifier}: ${firstLine(messageOf(error))}`);
-    }
-  }
-  loaded = { binding: null, error: errors.join('; ') };
+  loaded ??= loadAddon<EvdevBinding>(import.meta.url, CANDIDATES, BINDING_FUNCTIONS, 'evdev-ff');
   return loaded;
 }
 
