@@ -8,21 +8,17 @@
 // session pauses; plugged back in, resume continues.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { Workstation } from '../../main/session/workstation.ts';
 import { POST_ROLL_MS, PRE_ROLL_MS } from '../../main/session/raw-input.ts';
 import {
   chromiumSkipReason,
-  launchChromium,
-  openPage,
   readHook,
   screenshot,
   startSession,
   waitForCount,
   waitForText,
 } from './helpers/browser.ts';
-import { serveBrowserMode, tempDir } from './helpers/browser-mode.ts';
+import { browserModeCore } from './helpers/browser-mode.ts';
 import { G29_KEY, installScriptedWheel, setAxis, setWheel } from '../../main/cli/scripted-wheel.ts';
 
 // Limits on waiting (the learner's first fit on a shared machine), never assertions about speed.
@@ -97,20 +93,10 @@ test(
   'a G29 (scripted): calibrate, answer a help request with the paddle, hand back by agreement; unplugged mid-takeover the car stops and the session pauses',
   { skip: chromiumSkipReason(), timeout: 900_000 },
   async (t) => {
-    const tmp = tempDir('aim-browser-wheel-');
-    t.after(() => tmp.remove());
-    const core = Workstation.open({ dbPath: path.join(tmp.dir, 'aim.db'), host: 'browser' });
-    let coreClosed = false;
-    t.after(async () => {
-      if (!coreClosed) await core.close();
-    });
-    const server = await serveBrowserMode(core);
-    t.after(() => server.close());
     // No WebGL: the chase camera's software rendering would compete with the 200 Hz sampler for the
     // CPU, and drawing is not what this test is about (aim bench input measures with it on).
-    const browser = await launchChromium({ webgl: false });
-    t.after(() => browser.close());
-    const { page, errors } = await openPage(browser, server.url, undefined, {
+    const { core, dbPath, page, errors, closeAll } = await browserModeCore(t, 'aim-browser-wheel-', {
+      webgl: false,
       initScript: installScriptedWheel,
     });
     // The map and the plots redraw on the page's main thread, where the sampler's timer runs; on a
@@ -222,14 +208,11 @@ test(
     await waitForText(page, 'session-status', 'finished', WAIT_MS);
     assert.ok((await readHook(page, 'inputSent')) > 1000, 'the wheel was sampled and sent throughout');
     assert.deepEqual(errors, [], 'no console errors in the page');
-    await browser.close();
-    await server.close();
-    await core.close();
-    coreClosed = true;
+    await closeAll();
 
     // What the database holds.
     const { openDatabase } = await import('../../main/store/database.ts');
-    const db = openDatabase(path.join(tmp.dir, 'aim.db'), { readonly: true });
+    const db = openDatabase(dbPath, { readonly: true });
     t.after(() => db.close());
     const [session] = db.listSessions(1);
     const takeovers = db.takeovers(session.id);
@@ -276,15 +259,8 @@ test(
   'a wheel unplugged mid-calibration stops the wizard, keeps nothing half-made, and a new calibration works once it is back',
   { skip: chromiumSkipReason(), timeout: 300_000 },
   async (t) => {
-    const tmp = tempDir('aim-browser-wheel-calibration-');
-    t.after(() => tmp.remove());
-    const core = Workstation.open({ dbPath: path.join(tmp.dir, 'aim.db'), host: 'browser' });
-    t.after(() => core.close());
-    const server = await serveBrowserMode(core);
-    t.after(() => server.close());
-    const browser = await launchChromium({ webgl: false });
-    t.after(() => browser.close());
-    const { page, errors } = await openPage(browser, server.url, undefined, {
+    const { core, page, errors } = await browserModeCore(t, 'aim-browser-wheel-calibration-', {
+      webgl: false,
       initScript: installScriptedWheel,
     });
     await waitForText(page, 'device-status', 'Logitech G29 · not calibrated');

@@ -59,7 +59,11 @@ export function tempDir(prefix: string): { dir: string; remove(): void } {
  * A workstation core on a fresh database, served in browser mode, and Chromium on its page. Every
  * part is closed after the test; closeAll() closes them earlier, so the database can be read whole.
  */
-export async function browserModeCore(t: TestContext, prefix: string) {
+export async function browserModeCore(
+  t: TestContext,
+  prefix: string,
+  options: { webgl?: boolean; initScript?: () => void } = {},
+) {
   const tmp = tempDir(prefix);
   t.after(() => tmp.remove());
   const dbPath = path.join(tmp.dir, 'aim.db');
@@ -70,10 +74,13 @@ export async function browserModeCore(t: TestContext, prefix: string) {
   });
   const server = await serveBrowserMode(core);
   t.after(() => server.close());
-  const browser = await launchChromium();
+  const browser = await launchChromium({ webgl: options.webgl });
   t.after(() => browser.close());
-  const { page, errors } = await openPage(browser, server.url);
+  const { page, errors } = await openPage(browser, server.url, undefined, {
+    initScript: options.initScript,
+  });
   return {
+    core,
     dbPath,
     page,
     errors,
