@@ -129,7 +129,32 @@ export const expertSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ExpertSource = z.infer<typeof expertSourceSchema>;
 
-export const sessionConfigSchema = z
+/** The knobs whose defaults depend on the environment and preset. */
+export interface LearningDefaults {
+  warmup: number;
+  delta: number;
+  batchSize: number;
+}
+
+/**
+ * Continuous AIM: the paper's batch of 1024, 200 warm-up steps and δ 0.05 (aim-algorithm.md §2.6). The
+ * grid's discrete AIM draws 100 + 100 samples per batch and takes the release's warm-up 400 and δ 0.1
+ * (reference) or the paper-era code's 100 and 0.05 (§2.6.5, §3.2): a grid session left to the
+ * continuous defaults would train a CNN on batches five times the preset's.
+ */
+export function learningDefaults(env: EnvId, preset: Preset): LearningDefaults {
+  if (env === 'grid')
+    return preset === 'reference'
+      ? { warmup: 400, delta: 0.1, batchSize: 200 }
+      : { warmup: 100, delta: 0.05, batchSize: 200 };
+  return { warmup: 200, delta: 0.05, batchSize: 1024 };
+}
+
+/**
+ * The session's fields as an object schema (forms read its shape). The knobs of learningDefaults are
+ * optional here; sessionConfigSchema fills them for the environment and preset.
+ */
+export const sessionConfigFieldsSchema = z
   .object({
     env: z.enum(ENV_IDS).default('toy'),
     method: z.enum(METHODS).default('aim'),
@@ -145,13 +170,13 @@ export const sessionConfigSchema = z
     /** Total decision steps; 0 runs until stopped. */
     steps: z.number().int().min(0).max(100_000_000).default(0),
     // At least 10 steps, so the initial fit has a held-out tenth to set the first threshold from.
-    warmup: z.number().int().min(10).max(1_000_000).default(200),
+    warmup: z.number().int().min(10).max(1_000_000).optional(),
     /** The gate asks for help above the (1 − δ) quantile of Q over robot-controlled steps. */
-    delta: z.number().gt(0).lt(1).default(0.05),
+    delta: z.number().gt(0).lt(1).optional(),
     pace: z.enum(PACES).default('realtime'),
     backend: z.enum(BACKENDS).default('auto'),
-    /** Gradient batch size; the paper uses 1024, small tests use less. */
-    batchSize: z.number().int().min(1).max(65_536).default(1024),
+    /** Gradient batch size (default by environment and preset: learningDefaults); small tests use less. */
+    batchSize: z.number().int().min(1).max(65_536).optional(),
     /** HG-DAgger's simulated human takes over where mean_dims (a_n − a_e)² exceeds this (§5.1). */
     hgDaggerThreshold: z.number().min(0).max(16).default(0.2),
     /** PVP's simulated human takes over where the expert's density of a_n is below 1 − this (§5.1). */
@@ -187,6 +212,17 @@ export const sessionConfigSchema = z
       'on the grid the shortest-path expert answers help requests and a person takes over with the keyboard; a person as the expert is for driving',
     path: ['expert'],
   });
+
+/** A session's configuration, validated where it enters the core, with every default filled. */
+export const sessionConfigSchema = sessionConfigFieldsSchema.transform((config) => {
+  const defaults = learningDefaults(config.env, config.preset);
+  return {
+    ...config,
+    warmup: config.warmup ?? defaults.warmup,
+    delta: config.delta ?? defaults.delta,
+    batchSize: config.batchSize ?? defaults.batchSize,
+  };
+});
 
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
 export type SessionConfig = z.output<typeof sessionConfigSchema>;

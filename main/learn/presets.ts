@@ -44,17 +44,11 @@ export const AIM_PRESETS: Record<Preset, AimSettings> = {
 };
 
 /**
- * Discrete AIM's two settings on the grid (aim-algorithm.md §2.6.5, §3.2): the release's, tuned to
- * reach 72% success in 2,000 steps, and the paper-era (dev) code's. They set a grid session's
- * warm-up, δ and step budget where those are not given.
+ * A grid session's step budget by preset where none is given: the release's 2,000 steps, tuned to
+ * reach 72% success, and the paper-era code's 10,000 (aim-algorithm.md §2.6.5, §3.2). Its warm-up, δ
+ * and batch come from the contract's learningDefaults.
  */
-export const DISCRETE_AIM_PRESETS: Record<Preset, { warmup: number; delta: number; steps: number }> = {
-  reference: { warmup: 400, delta: 0.1, steps: 2000 },
-  paper: { warmup: 100, delta: 0.05, steps: 10_000 },
-};
-
-/** A grid session's gradient batch: 100 samples from each buffer, as the release code draws. */
-export const DISCRETE_AIM_BATCH = 2 * DISCRETE_AIM_DEFAULTS.halfBatch;
+export const DISCRETE_AIM_STEPS: Record<Preset, number> = { reference: 2000, paper: 10_000 };
 
 /** Applies the preset to the knobs left unset and makes the learner mode explicit. */
 export function resolveSessionConfig(config: SessionConfig): ResolvedSessionConfig {

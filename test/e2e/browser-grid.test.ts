@@ -39,6 +39,15 @@ test(
   { skip: chromiumSkipReason(), timeout: 600_000 },
   async (t) => {
     const { dbPath, page, errors, closeAll } = await browserModeCore(t, 'aim-browser-grid-');
+    // Choosing the grid in the dialog brings its preset's warm-up, δ and batch instead of driving's.
+    await page.getByTestId('new-session-button').click();
+    await page.getByTestId('env-select').selectOption('grid');
+    assert.deepEqual(
+      await Promise.all(
+        ['warmup-input', 'delta-input', 'batch-size-input'].map((id) => page.getByTestId(id).inputValue()),
+      ),
+      ['400', '0.1', '200'],
+    );
     await startSession(page, {
       'env-select': 'grid',
       'pace-select': 'fast',

@@ -40,6 +40,7 @@ import {
 } from '../../renderer/src/app/shortcuts.ts';
 import {
   checkForm,
+  changeField,
   defaultFormValues,
   fieldVisible,
   formToConfig,
@@ -447,10 +448,34 @@ test('new-session form: fields follow the contract schema, defaults come from it
     { env: ok.config.env, warmup: ok.config.warmup, delta: ok.config.delta, expert: ok.config.expert },
     { env: 'driving', warmup: 30, delta: 0.3, expert: { kind: 'scripted' } },
   );
-  const bad = checkForm(fields, { ...defaults, delta: '2', warmup: '' });
+  const bad = checkForm(fields, { ...defaults, delta: '2', warmup: '5' });
   assert.equal(bad.ok, false);
   assert.match(bad.error ?? '', /^Cannot start: .*delta \(δ \(help rate\)\)/);
   assert.match(bad.error ?? '', /warmup/);
+});
+
+test('new-session form: choosing the grid or another preset moves knobs left at their defaults, not typed ones', () => {
+  const fields = sessionFormFields();
+  const defaults = defaultFormValues(fields);
+  assert.deepEqual(
+    [defaults.env, defaults.warmup, defaults.delta, defaults.batchSize],
+    ['toy', '200', '0.05', '1024'],
+  );
+  const grid = changeField(defaults, 'env', 'grid');
+  assert.deepEqual([grid.warmup, grid.delta, grid.batchSize], ['400', '0.1', '200']);
+  const paper = changeField(grid, 'preset', 'paper');
+  assert.deepEqual([paper.warmup, paper.delta, paper.batchSize], ['100', '0.05', '200']);
+  // What the person typed stays; a blank stays blank and the core fills it for the grid.
+  const typed = changeField({ ...defaults, warmup: '300', batchSize: '' }, 'env', 'grid');
+  assert.deepEqual([typed.warmup, typed.delta, typed.batchSize], ['300', '0.1', '']);
+  const checked = checkForm(fields, typed);
+  assert.equal(checked.ok, true, checked.error ?? '');
+  assert.equal(checked.config.batchSize, undefined);
+  // Other fields change alone.
+  assert.deepEqual(changeField(grid, 'seed', '3'), { ...grid, seed: '3' });
+  // Back to driving brings the continuous defaults back.
+  const driving = changeField(grid, 'env', 'driving');
+  assert.deepEqual([driving.warmup, driving.delta, driving.batchSize], ['200', '0.05', '1024']);
 });
 
 test('new-session form: knobs, optional fields and expert kinds added to a schema appear without code changes', () => {

@@ -3,12 +3,12 @@
 import type { Suite } from '../../contract/benchmark.ts';
 import {
   GRID_METHODS,
+  learningDefaults,
   METHODS,
   type EnvId,
   type Method,
   type Preset,
 } from '../../contract/session-config.ts';
-import { DISCRETE_AIM_BATCH, DISCRETE_AIM_PRESETS } from '../../learn/presets.ts';
 import { UsageError } from '../args.ts';
 
 export interface SuiteSpec {
@@ -32,12 +32,16 @@ export interface SuiteSpec {
   delta: Record<Preset, number>;
 }
 
-/** The continuous suites' session defaults: the paper's batch, 200 warm-up steps, δ 0.05. */
-const CONTINUOUS_SESSION = {
-  batchSize: 1024,
-  warmup: { reference: 200, paper: 200 },
-  delta: { reference: 0.05, paper: 0.05 },
-};
+/** A suite's session defaults: the contract's for its environment, by preset. */
+function sessionDefaults(env: EnvId): Pick<SuiteSpec, 'batchSize' | 'warmup' | 'delta'> {
+  const reference = learningDefaults(env, 'reference');
+  const paper = learningDefaults(env, 'paper');
+  return {
+    batchSize: reference.batchSize,
+    warmup: { reference: reference.warmup, paper: paper.warmup },
+    delta: { reference: reference.delta, paper: paper.delta },
+  };
+}
 
 const CONTINUOUS: readonly Method[] = ['bc', 'hg-dagger', 'pvp', 'ensemble-dagger', 'thrifty-dagger', 'aim'];
 
@@ -52,7 +56,7 @@ const SUITES: Record<Suite, SuiteSpec> = {
     maxStepsPerBudget: 10,
     evalEvery: 100,
     evalEpisodes: 1,
-    ...CONTINUOUS_SESSION,
+    ...sessionDefaults('toy'),
   },
   // The paper's MetaDrive table: curves to 2.5K expert-involved steps, 50 held-out scenarios.
   driving: {
@@ -64,7 +68,7 @@ const SUITES: Record<Suite, SuiteSpec> = {
     maxStepsPerBudget: 10,
     evalEvery: 250,
     evalEpisodes: 50,
-    ...CONTINUOUS_SESSION,
+    ...sessionDefaults('driving'),
   },
   // MultiRoom: AIM against PVP and HG-DAgger at 2,000 total steps (issue 6's targets), each run as
   // the grid's discrete preset sets a session (aim-algorithm.md §3.2: batch 100 + 100, warm-up and δ).
@@ -77,9 +81,7 @@ const SUITES: Record<Suite, SuiteSpec> = {
     maxStepsPerBudget: 1,
     evalEvery: 100,
     evalEpisodes: 50,
-    batchSize: DISCRETE_AIM_BATCH,
-    warmup: { reference: DISCRETE_AIM_PRESETS.reference.warmup, paper: DISCRETE_AIM_PRESETS.paper.warmup },
-    delta: { reference: DISCRETE_AIM_PRESETS.reference.delta, paper: DISCRETE_AIM_PRESETS.paper.delta },
+    ...sessionDefaults('grid'),
   },
 };
 

@@ -20,7 +20,7 @@ import {
   type Preset,
   type ResolvedSessionConfig,
 } from '../../contract/session-config.ts';
-import { DISCRETE_AIM_BATCH, DISCRETE_AIM_PRESETS } from '../../learn/presets.ts';
+import { DISCRETE_AIM_STEPS } from '../../learn/presets.ts';
 import { openDatabase } from '../../store/database.ts';
 import type { EvaluationRecord } from '../../store/records.ts';
 import { prepareSession, resumeSession, type PreparedSession } from '../../session/prepare.ts';
@@ -240,16 +240,13 @@ function checkGridFlags(flags: TrainFlags): void {
     );
 }
 
-/** Defaults that depend on the environment: the grid's come from its discrete preset. */
-function envDefaults(flags: TrainFlags) {
-  if (flags.env === 'grid')
-    return { ...DISCRETE_AIM_PRESETS[flags.preset as Preset], batchSize: DISCRETE_AIM_BATCH };
-  return { steps: 2000, warmup: 200, delta: 0.05, batchSize: 1024 };
+/** The step budget where --steps is not given: the grid's comes from its discrete preset. */
+function defaultSteps(flags: TrainFlags): number {
+  return flags.env === 'grid' ? DISCRETE_AIM_STEPS[flags.preset as Preset] : 2000;
 }
 
 function newSessionConfig(flags: TrainFlags) {
   checkGridFlags(flags);
-  const defaults = envDefaults(flags);
   return sessionConfigSchema.parse({
     env: flags.env,
     method: flags.method,
@@ -257,12 +254,12 @@ function newSessionConfig(flags: TrainFlags) {
     expert: { kind: flags.expert, ...(flags['expert-noise'] ? { noise: flags['expert-noise'] } : {}) },
     operator: flags.operator,
     seed: flags.seed,
-    steps: flags.steps ?? defaults.steps,
-    warmup: flags.warmup ?? defaults.warmup,
-    delta: flags.delta ?? defaults.delta,
+    steps: flags.steps ?? defaultSteps(flags),
+    warmup: flags.warmup,
+    delta: flags.delta,
     pace: flags.pace,
     backend: flags.backend,
-    batchSize: flags['batch-size'] ?? defaults.batchSize,
+    batchSize: flags['batch-size'],
     aim: knobs(flags),
     evalEvery: flags['eval-every'],
     evalEpisodes: flags['eval-episodes'] ?? (flags.env === 'toy' ? 1 : 50),

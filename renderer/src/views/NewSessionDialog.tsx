@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { useModal } from '../app/use-modal.ts';
 import type { CoreClient } from '../../../main/contract/api.ts';
-import { checkForm, fieldVisible, type FormField, type FormValues } from './session-form.ts';
+import { changeField, checkForm, fieldVisible, type FormField, type FormValues } from './session-form.ts';
 
 export interface NewSessionDialogProps {
   open: boolean;
@@ -109,7 +109,7 @@ export function NewSessionDialog({
 
   const modal = useModal(open, onClose, () => setProblem(null));
 
-  const set = (key: string) => (value: string) => onChange({ ...values, [key]: value });
+  const set = (key: string) => (value: string) => onChange(changeField(values, key, value));
 
   async function start(event: FormEvent): Promise<void> {
     event.preventDefault();

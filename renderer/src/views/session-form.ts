@@ -3,7 +3,15 @@
 // keep their bounds, and knobs added to the schema later appear under "Advanced" without a change
 // here. Only labels and the order of the main fields are this file's. The form is checked with the
 // same schema before anything is sent. Pure (no DOM), so it is unit-tested in Node.
-import { sessionConfigSchema, type SessionConfigInput } from '../../../main/contract/session-config.ts';
+import {
+  ENV_IDS,
+  learningDefaults,
+  PRESETS,
+  sessionConfigFieldsSchema,
+  sessionConfigSchema,
+  type LearningDefaults,
+  type SessionConfigInput,
+} from '../../../main/contract/session-config.ts';
 
 /** The little of zod's runtime shape this file reads. */
 interface SchemaNode {
@@ -191,7 +199,7 @@ function fieldFor(key: string, node: SchemaNode, advanced: boolean, forceOptiona
 }
 
 /** The form's fields from a config schema (the contract's by default): main ones first. */
-export function sessionFormFields(schema: unknown = sessionConfigSchema): FormField[] {
+export function sessionFormFields(schema: unknown = sessionConfigFieldsSchema): FormField[] {
   const shape = (schema as SchemaNode).shape ?? {};
   const main = MAIN.filter((k) => k in shape).flatMap((k) => fieldFor(k, shape[k], false));
   const rest = Object.keys(shape)
@@ -218,6 +226,34 @@ export function defaultFormValues(
         value === undefined || value === null || typeof value === 'object' ? '' : String(value);
   }
   return values;
+}
+
+/** The fields whose defaults follow the environment and preset. */
+const LEARNING_KEYS: ReadonlyArray<keyof LearningDefaults> = ['warmup', 'delta', 'batchSize'];
+
+function learningDefaultsOf(values: FormValues): LearningDefaults | null {
+  const env = ENV_IDS.find((e) => e === values.env);
+  const preset = PRESETS.find((p) => p === values.preset);
+  return env && preset ? learningDefaults(env, preset) : null;
+}
+
+/**
+ * The form after one field changes. Choosing another environment or preset moves the knobs still at
+ * the previous choice's defaults to the new choice's, so a grid session does not start with the
+ * driving batch; a value the person typed stays, and a blank one stays blank (the core fills it).
+ */
+export function changeField(values: FormValues, key: string, value: string): FormValues {
+  const next = { ...values, [key]: value };
+  if (key !== 'env' && key !== 'preset') return next;
+  const before = learningDefaultsOf(values);
+  const after = learningDefaultsOf(next);
+  if (before === null || after === null) return next;
+  for (const knob of LEARNING_KEYS) {
+    const current = values[knob]?.trim();
+    if (current !== undefined && current !== '' && Number(current) === before[knob])
+      next[knob] = String(after[knob]);
+  }
+  return next;
 }
 
 /** Whether a field is shown for these values (expert kinds' own fields). */
