@@ -98,6 +98,13 @@ export function latestCheckpoint(
     return packed;
   };
   const actor = read(actorRow, 'actor', shapes.actor) as PackedModel;
+  // An ensemble's other members, saved as actor-2, actor-3, … with the first.
+  const members: PackedModel[] = [];
+  for (let k = 2; ; k++) {
+    const member = read(db.latestModel(sessionId, `actor-${k}`), `actor ${k}`, shapes.actor);
+    if (!member) break;
+    members.push(member);
+  }
   // Baselines without a proxy Q save none; resuming AIM without one is refused by its learner.
   const proxyQ = read(db.latestModel(sessionId, 'proxy-q'), 'proxy Q', qShapes);
   return {
@@ -106,7 +113,7 @@ export function latestCheckpoint(
     expertSteps: actorRow.expertSteps,
     weights: {
       actor,
-      members: [],
+      members,
       proxyQ,
       proxyQTarget: read(db.latestModel(sessionId, 'proxy-q-target'), 'target Q', qShapes),
     },

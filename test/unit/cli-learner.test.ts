@@ -207,6 +207,29 @@ test('train then resume, eval the session and the expert, and report it as JSON 
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('aim eval of an ensemble session drives with all its members, as the session did', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aim-cli-ensemble-'));
+  const db = path.join(dir, 'aim.db');
+  const method = ['--method', 'ensemble-dagger', '--eval-every', '30'];
+  const trained = aim('train', ...SMALL, ...method, '--steps', '80', '--db', db, '--json');
+  assert.equal(trained.code, 0, trained.stderr);
+
+  // The session's last evaluation ran the ensemble's mean on the toy's one scenario (seed 1000) with
+  // the weights of its last checkpoint; aim eval of the session must drive the same episode.
+  const row = new Database(db, { readonly: true });
+  const last = row
+    .prepare('select step, route_completion r from evaluations where session_id = 1 order by id desc limit 1')
+    .get() as { step: number; r: number };
+  row.close();
+  const evaluation = aim('eval', '--policy', '1', '--seeds', '1000-1000', '--db', db, '--json');
+  assert.equal(evaluation.code, 0, evaluation.stderr);
+  const novice = lastJson(evaluation.stdout);
+  assert.equal(novice.actors, 5);
+  assert.equal((novice.checkpoint as { step: number }).step, last.step);
+  assert.equal(novice.routeCompletion, last.r);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('bench learner measures each backend in its own process and reports one that cannot start', () => {
   const result = aim('bench', 'learner', '--batch', '8', '--min-ms', '1', '--json');
   assert.equal(result.code, 0, result.stderr);

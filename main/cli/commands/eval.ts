@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { BACKENDS, ENV_IDS, type BackendChoice, type EnvId } from '../../contract/session-config.ts';
 import { evaluateScriptedExpert } from '../../experts/evaluate-expert.ts';
 import { selectBackend } from '../../learn/backend.ts';
+import { meanAction } from '../../learn/bc.ts';
 import { loadWeightsInto, modelFromArtifacts } from '../../learn/checkpoint.ts';
 import { evaluatePolicy, modelPolicy, type PolicyEvalResult, type SeedRange } from '../../learn/evaluate.ts';
 import { createPolicyModel, latestCheckpoint, networkShapes } from '../../session/checkpoints.ts';
@@ -92,19 +93,27 @@ async function evaluateSession(
     const setup = createEnvSetup(env, 0);
     const checkpoint = latestCheckpoint(db, sessionId, networkShapes(setup));
     const active = await selectBackend(backend as BackendChoice);
-    const actor = createPolicyModel(setup);
+    // An ensemble acts as its members' mean action, as it did in its session.
+    const stored = [checkpoint.weights.actor, ...checkpoint.weights.members];
+    const actors = stored.map(() => createPolicyModel(setup));
     try {
-      loadWeightsInto(actor, checkpoint.weights.actor, `the actor of checkpoint ${checkpoint.id}`);
-      const result = evaluateModel(actor, env, seeds);
+      stored.forEach((weights, k) =>
+        loadWeightsInto(actors[k], weights, `actor ${k + 1} of checkpoint ${checkpoint.id}`),
+      );
+      const policy =
+        actors.length === 1
+          ? modelPolicy(actors[0], setup.env.spec)
+          : (obs: Float32Array, count: number) => meanAction(actors, obs, count);
       return {
         policy: 'novice',
         session: sessionId,
         checkpoint: { id: checkpoint.id, step: checkpoint.step, expertSteps: checkpoint.expertSteps },
+        actors: actors.length,
         backend: active,
-        ...result,
+        ...evaluatePolicy(policy, env, seeds),
       };
     } finally {
-      actor.dispose();
+      for (const actor of actors) actor.dispose();
     }
   } finally {
     db.close();
