@@ -1,9 +1,9 @@
 // The scripted driving expert: every block type is drivable, its action distribution is the
-// paper's Gaussian, and it is deterministic.
+// paper's Gaussian, it is deterministic, and it keeps no memory between decisions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DrivingEnv } from '../sim/driving/driving-env.ts';
-import { createToyEnv } from '../sim/driving/index.ts';
+import { createDrivingEnv, createToyEnv } from '../sim/driving/index.ts';
 import { Rng } from '../sim/random.ts';
 import { createDrivingExpert } from './driving-expert.ts';
 import { evaluateExpert } from './driving-eval.ts';
@@ -85,6 +85,25 @@ test('a noiseless expert gives its deterministic action where a sample is asked 
     assert.notDeepEqual(Array.from(expert.sample(new Rng(k))), Array.from(action));
     assert.equal(noiseless.logDensity?.([0, 0]), expert.logDensity([0, 0]));
     env.step(action);
+  }
+});
+
+test('the expert keeps no memory: in the state a noisy drive reached, a fresh expert acts the same', () => {
+  // A novice drives where the expert would not (half-way between lanes, slow before a turn); its
+  // labels must not depend on how it got there, or a memoryless network cannot imitate them. On
+  // these seeds an expert that remembered its target lane disagreed within the first 70 steps.
+  const env = createDrivingEnv() as DrivingEnv;
+  const driver = createDrivingExpert(env);
+  const rng = new Rng(1);
+  for (const seed of [34, 1]) {
+    env.reset(seed);
+    driver.reset();
+    for (let k = 0; k < 100; k++) {
+      const action = Array.from(driver.act());
+      assert.deepEqual(Array.from(createDrivingExpert(env).act()), action, `seed ${seed} step ${k}`);
+      const r = env.step(driver.sample(rng));
+      if (r.terminated || r.truncated) break;
+    }
   }
 });
 

@@ -7,6 +7,10 @@
 //   4. sets speed IDM-style: a cruise speed, capped by the curvature ahead and by the distance to
 //      the first obstacle on its planned path.
 // Its stochastic action adds Gaussian noise with the paper's PPO-expert σ = (0.136, 0.458), clipped.
+// It keeps no memory between decisions: every decision is a function of the environment's state,
+// so a memoryless novice sees the same label whenever it is in the same place, whatever the
+// expert did before (the lane hysteresis is relative to the lane the car is in, not to a
+// remembered target lane, and there is no waiting timer).
 import type { Env } from '../sim/env.ts';
 import type { Rng } from '../sim/random.ts';
 import { DrivingEnv } from '../sim/driving/driving-env.ts';
@@ -68,10 +72,6 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 export class DrivingExpert implements Expert {
   readonly env: DrivingEnv;
   readonly options: DrivingExpertOptions;
-  /** Lane index the expert is driving in / heading to. */
-  private targetLane = -1;
-  /** Decisions spent stopped before a turn, waiting to reach the turning lane. */
-  private waiting = 0;
   private cacheKey = '';
   private cached: Float64Array = new Float64Array(2);
   private readonly lc: LocalCoord = { s: 0, lat: 0 };
@@ -83,8 +83,6 @@ export class DrivingExpert implements Expert {
   }
 
   reset(): void {
-    this.targetLane = -1;
-    this.waiting = 0;
     this.cacheKey = '';
   }
 
@@ -159,12 +157,10 @@ export class DrivingExpert implements Expert {
     }
     const path = roads.slice(start);
     const current = Math.max(0, Math.min(lanes - 1, Math.round(lat0 / w)));
-    if (this.targetLane < 0) this.targetLane = current;
     const v = ego.speed;
     const obstacles = this.obstacles(path, s0);
     const turn = this.preferredLane(path, s0, lanes);
-    this.chooseLane(obstacles, lat0, current, lanes, w, v, turn.lane);
-    const lane = this.targetLane;
+    const lane = this.chooseLane(obstacles, lat0, current, lanes, w, v, turn.lane);
 
     // Pure pursuit from the rear axle towards a point `ld` ahead on the chosen lane.
     // Short lookahead in tight bends keeps the corner-cutting of pure pursuit well under a metre.
@@ -232,19 +228,18 @@ export class DrivingExpert implements Expert {
         accFollow = Math.min(accFollow, a);
       }
     }
-    // Wait before a turn until the move into the turning lane is under way: turning across a lane
-    // that someone else drives straight on is how intersections go wrong.
-    // After 4 s of waiting it turns from the lane it is in (still yielding to crossing traffic).
+    // Slow down before a turn until the move into the turning lane is under way: turning across a
+    // lane that someone else drives straight on is how intersections go wrong, and the slower
+    // approach lets traffic beside us pass so the move becomes safe. Within 3.5 m of the turn,
+    // at a crawl, it turns from the lane it is in (still yielding to crossing traffic) rather than
+    // wait: a wait needs a timer, which the novice's observation cannot show.
     if (
+      turn.turnAt > 3.5 &&
       turn.turnAt < Infinity &&
-      turn.turnAt > 0 &&
       lane !== turn.lane &&
-      Math.abs(turn.lane * w - lat0) > 1.2 &&
-      this.waiting < 40
-    ) {
+      Math.abs(turn.lane * w - lat0) > 1.2
+    )
       vTarget = Math.min(vTarget, Math.sqrt(2 * o.plannedDecel * Math.max(0, turn.turnAt - 3)));
-      if (v < 0.5) this.waiting++;
-    } else if (turn.turnAt === Infinity) this.waiting = 0;
     // Acceleration command → throttle/brake through the vehicle model's inverse.
     const acc = Math.min(1.5 * (vTarget - v), accFollow);
     let throttle: number;
@@ -326,7 +321,6 @@ export class DrivingExpert implements Expert {
     return out;
   }
 
-  /** Picks the lane with the longest free stretch ahead; changes only when it pays and is safe. */
   /**
    * The lane a careful driver would take: the right-most lane before a right turn and the
    * left-most before a left turn at an intersection within 70 m, otherwise the middle. Also
@@ -347,6 +341,7 @@ export class DrivingExpert implements Expert {
     return { lane: (lanes - 1) / 2, turnAt: Infinity };
   }
 
+  /** The lane with the longest free stretch ahead; a move to it only when it pays and is safe. */
   private chooseLane(
     obstacles: RouteObstacle[],
     lat0: number,
@@ -355,7 +350,7 @@ export class DrivingExpert implements Expert {
     w: number,
     v: number,
     mid: number,
-  ): void {
+  ): number {
     const ego = this.env.egoCar;
     const margin = ego.halfWidth + 0.45;
     const free = (lane: number) => {
@@ -379,25 +374,31 @@ export class DrivingExpert implements Expert {
         // Standing things already behind our rear bumper cannot hit us while we move over.
         if (!ob.moving && ob.d + ob.halfLong < -ego.halfLength) continue;
         if (ob.latMax < lo || ob.latMin > hi) continue;
-        if (Math.abs(ob.latMin + ob.latMax - 2 * lat0) / 2 < margin && ob.d > 0) continue; // the one we avoid
+        // The one we avoid: ahead of us, in the lane we are leaving (or under us mid-move). Without
+        // the lane test the move would be called off half-way, once we are a margin away from it.
+        const centre = (ob.latMin + ob.latMax) / 2;
+        if (ob.d > 0 && (Math.abs(centre - lat0) < margin || Math.abs(centre - current * w) < w / 2))
+          continue;
         return false;
       }
       return true;
     };
     // Free stretch ahead, minus the cost of moving over and of driving next to the centre line or
     // the kerb (the middle lanes leave the most room for the noisy action's drift).
+    // Hysteresis against the lane the car is in (which the lane-line and road-edge features show),
+    // so a move half done continues for as long as it pays and a tie keeps the current lane.
     const score = (lane: number) => free(lane) - 4 * Math.abs(lane - current) - 15 * Math.abs(lane - mid);
-    let best = this.targetLane;
+    let best = current;
     let bestScore = score(best);
     for (let lane = 0; lane < lanes; lane++) {
-      if (lane === this.targetLane) continue;
+      if (lane === current) continue;
       const sc = score(lane);
       if (sc > bestScore + 8 && safe(lane)) {
         best = lane;
         bestScore = sc;
       }
     }
-    this.targetLane = best;
+    return best;
   }
 
   /** World point `s` metres (lane-0 length) from the start of path[0], `lat` right of lane 0's centre. */
