@@ -8,6 +8,8 @@
 // Usage:
 //   node scripts/learner-probe.ts bc --labels 2500 --steps 2000,5000,10000 [--labels-from mean|sample]
 //   node scripts/learner-probe.ts dagger --rounds 10 --per-round 250 --steps-per-round 1000
+//   … --mask-last-action   the actor sees 0.5 in place of the last applied action (observation
+//                          features 5 and 6), to test whether it copies its own last action
 // One JSON line per evaluation on stdout.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -35,6 +37,7 @@ const { positionals, values } = parseArgs({
     lr: { type: 'string', default: '1e-4' },
     batch: { type: 'string', default: '1024' },
     seed: { type: 'string', default: '0' },
+    'mask-last-action': { type: 'boolean', default: false },
   },
 });
 const mode = positionals[0];
@@ -45,9 +48,20 @@ const evalSeeds = { start: 1000, count: Number(values['eval-seeds']) };
 const rng = new Rng(Number(values.seed) + 17);
 const labelsFrom = values['labels-from'];
 
+/** Observation features 5 and 6 are the action applied last step; masked, the actor cannot copy it. */
+function actorInput(obs: Float32Array): Float32Array {
+  if (!values['mask-last-action']) return obs;
+  const out = Float32Array.from(obs);
+  for (let i = 0; i < out.length; i += OBS) out[i + 5] = out[i + 6] = 0.5;
+  return out;
+}
+
 function actWith(actor: tf.Sequential) {
   return (obs: Float32Array, count: number) =>
-    tf.tidy(() => (actor.predict(tf.tensor2d(obs, [count, OBS])) as tf.Tensor).dataSync() as Float32Array);
+    tf.tidy(
+      () =>
+        (actor.predict(tf.tensor2d(actorInput(obs), [count, OBS])) as tf.Tensor).dataSync() as Float32Array,
+    );
 }
 
 /**
@@ -78,7 +92,7 @@ function collect(
     const applied = driver === 'sample' ? sample : driver === 'mean' ? mean : driver(obs);
     const result = env.step(applied);
     buffer.add({
-      obs,
+      obs: actorInput(obs),
       nextObs: result.obs,
       noviceAction: applied,
       appliedAction: label,
