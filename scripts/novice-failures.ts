@@ -58,15 +58,23 @@ for (let seed = first; seed <= last; seed++) {
   let crashes = 0;
   let stillAfterCrash = 0;
   let handedOver = false;
+  let handoverDecision = -1;
+  let escapeDecisions = -1;
   let stuckAt: { nearest: string; metres: number; expert: number[]; novice: number[] } | null = null;
   for (;;) {
     const novice = policy(obs, 1);
     if (stillAfterCrash === 30 && !stuckAt)
       stuckAt = { ...nearestObstacle(env), expert: round(expert.act()), novice: round(novice) };
-    handedOver ||= stillAfterCrash >= handoverAfter;
+    if (!handedOver && stillAfterCrash >= handoverAfter) {
+      handedOver = true;
+      handoverDecision = env.episodeLength;
+    }
     const result = env.step(handedOver ? expert.act() : novice);
     if (result.info.crashVehicle || result.info.crashObject) crashes++;
     stillAfterCrash = crashes > 0 && env.egoCar.speed < STANDSTILL ? stillAfterCrash + 1 : 0;
+    // Escaped: the expert has the car moving at 10 km/h.
+    if (handedOver && escapeDecisions < 0 && env.egoCar.speed > 10 / 3.6)
+      escapeDecisions = env.episodeLength - handoverDecision;
     obs = result.obs;
     if (!result.terminated && !result.truncated) continue;
     const info = result.info;
@@ -91,6 +99,7 @@ for (let seed = first; seed <= last; seed++) {
           crashes,
           routeCompletion: Math.round(info.routeCompletion * 100) / 100,
           ...(stuckAt ? { stuckAt } : {}),
+          ...(handedOver ? { escapeDecisions } : {}),
         }),
       );
     break;
