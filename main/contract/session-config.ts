@@ -69,13 +69,6 @@ export const aimSettingsSchema = z
     gamma: z.number().min(0).max(1),
     tau: z.number().gt(0).max(1),
     thresholdRecompute: z.enum(THRESHOLD_RECOMPUTES),
-    /**
-     * A workstation addition, in neither the paper nor the release: the robot also asks for help once
-     * the car has stood still for this many decisions after a crash (0: never). The proxy Q has seen
-     * no such state, so the (1 − δ) rule alone can leave the novice pressed against a cone until the
-     * horizon (results/issue-4, "Session 5").
-     */
-    stallRequest: z.number().int().min(0).max(1_000_000),
   })
   .strict();
 export type AimSettings = z.infer<typeof aimSettingsSchema>;

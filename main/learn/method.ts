@@ -30,8 +30,6 @@ export interface GateStepInput {
   personDriving?: boolean;
   /** AIM's humanGatedPVP warm-up: the expert would step in (its density of a_n is below 1 − free level). */
   warmupTakeover?: boolean;
-  /** Decisions the car has stood still since a crash in this episode (0 when moving or never crashed). */
-  stalledFor?: number;
 }
 
 export interface GateDecision {

@@ -27,7 +27,6 @@ export const AIM_PRESETS: Record<Preset, AimSettings> = {
     gamma: 0.99,
     tau: 0.005,
     thresholdRecompute: 'episodeEnd',
-    stallRequest: 0,
   },
   // The paper's objective J = J_AIM + J_TD with the paper-era (dev) code's schedule: a human-gated
   // (PVP density) warm-up, 200-step rounds per 200 labels, mask at 1.5·ε, TD with a target network.
@@ -41,7 +40,6 @@ export const AIM_PRESETS: Record<Preset, AimSettings> = {
     gamma: 0.99,
     tau: 0.005,
     thresholdRecompute: 'episodeEnd',
-    stallRequest: 0,
   },
 };
 

@@ -8,7 +8,6 @@ const config: GateConfig = {
   delta: 0.05,
   minWindow: 25,
   thresholdRecompute: 'episodeEnd',
-  stallRequest: 0,
 };
 
 function pastWarmup(): AimGate {
@@ -254,38 +253,4 @@ test('invalid δ, warm-up and initialisation values are refused', () => {
   const gate = new AimGate({ ...config, warmupSteps: 0 });
   assert.throws(() => gate.initialise(Number.NaN, [1]), /ε must be/);
   assert.throws(() => gate.initialise(0.1, []), /held-out/);
-});
-
-test('stallRequest K: a car standing still K decisions after a crash asks for help whatever Q says', () => {
-  const stalling = (stallRequest: number): AimGate => {
-    const gate = new AimGate({ ...config, stallRequest });
-    for (let i = 0; i < 3; i++) gate.step({ q: null, discrepancy: 1 });
-    gate.initialise(
-      0.1,
-      Array.from({ length: 20 }, (_, i) => i),
-    );
-    gate.step({ q: 0, discrepancy: 0.05 });
-    return gate;
-  };
-  // Off (the presets): Q below the threshold never asks, however long the car has stood.
-  const off = stalling(0);
-  assert.equal(off.step({ q: 1, discrepancy: 1, stalledFor: 10_000 }).helpRequested, false);
-
-  const gate = stalling(50);
-  assert.equal(gate.step({ q: 1, discrepancy: 1, stalledFor: 49 }).mode, 'robot');
-  const asked = gate.step({ q: 1, discrepancy: 1, stalledFor: 50 });
-  assert.deepEqual(asked, {
-    mode: 'human',
-    warmup: false,
-    expertInvolved: false,
-    helpRequested: true,
-    handedBack: false,
-  });
-  // The expert then drives until the usual agreement hands back, stalled or not.
-  assert.equal(gate.step({ q: 1, discrepancy: 1, stalledFor: 0 }).mode, 'human');
-  assert.equal(gate.step({ q: 1, discrepancy: 0.05, stalledFor: 0 }).handedBack, true);
-  // A stall request is not a robot step: its Q stays out of the threshold's window.
-  for (let i = 0; i < 60; i++) gate.step({ q: 1, discrepancy: 0, stalledFor: 50 });
-  gate.episodeEnd();
-  assert.equal(gate.currentThreshold, 18.05);
 });

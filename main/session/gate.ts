@@ -11,8 +11,6 @@
 //              quantile over the held-out 10% of warm-up data and is recomputed at each episode end
 //              from the robot steps seen since the last policy update (when more than 25 exist) —
 //              or, with thresholdRecompute 'everyTrainStep', set by the learner after every round.
-//              With stallRequest K > 0 (a workstation addition) the robot also asks once the car
-//              has stood still for K decisions after a crash: a state the proxy Q never saw.
 //   human    — the expert drives until the novice's proposal agrees with the expert's action:
 //              mean_dims (a_n − a_e)² ≤ ε. The agreeing step is already the robot's (reference §4.3).
 import type { ThresholdRecompute, WarmupMode } from '../contract/session-config.ts';
@@ -29,8 +27,6 @@ export interface GateConfig {
   /** The threshold is recomputed only from more than this many robot-step Q values (reference: 25). */
   minWindow: number;
   thresholdRecompute: ThresholdRecompute;
-  /** Ask for help after this many decisions at a standstill after a crash; 0 never. */
-  stallRequest: number;
 }
 
 export class GateError extends Error {
@@ -136,7 +132,6 @@ export class AimGate implements MethodGate {
     discrepancy,
     personDriving = false,
     warmupTakeover = true,
-    stalledFor = 0,
   }: GateStepInput): GateDecision {
     const none = { helpRequested: false, handedBack: false, expertInvolved: false };
     if (this.inWarmup) {
@@ -176,8 +171,7 @@ export class AimGate implements MethodGate {
       return { mode: 'human', warmup: false, ...none };
     }
     if (q === null) throw new GateError('the robot is driving but no Q value was given');
-    const stalled = this.config.stallRequest > 0 && stalledFor >= this.config.stallRequest;
-    if (q > this.threshold || stalled) {
+    if (q > this.threshold) {
       this.humanDriving = true;
       return { mode: 'human', warmup: false, expertInvolved: false, helpRequested: true, handedBack: false };
     }

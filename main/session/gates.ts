@@ -39,7 +39,6 @@ export function createGate(config: ResolvedSessionConfig, actions: ActionSpace['
         delta: config.delta,
         minWindow: MIN_WINDOW,
         thresholdRecompute: config.aim.thresholdRecompute,
-        stallRequest: config.aim.stallRequest,
       });
     case 'bc':
       return new DemonstrationGate();

@@ -19,7 +19,6 @@ function person(over: Record<string, unknown> = {}, warmup = 0): { p: PersonTake
     delta: 0.1,
     minWindow: 25,
     thresholdRecompute: 'episodeEnd',
-    stallRequest: 0,
   });
   if (warmup === 0) gate.resume(EPSILON, THRESHOLD);
   return { p: new PersonTakeover(config.expert as PersonExpert, gate), gate };

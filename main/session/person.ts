@@ -144,7 +144,7 @@ export class PersonTakeover {
   }
 
   /** Who drives this decision. */
-  decide(novice: ArrayLike<number>, q: number | null, now: number, stalledFor = 0): PersonTurn {
+  decide(novice: ArrayLike<number>, q: number | null, now: number): PersonTurn {
     this.noviceSteer = novice[0];
     const latest = this.fresh(now);
     const acting = latest !== null && this.acts(latest.sample, novice[0]);
@@ -162,7 +162,7 @@ export class PersonTakeover {
       ...over,
     });
     const judged = (personDriving: boolean) =>
-      this.gate.step({ q, discrepancy: 0, personDriving, warmupTakeover: true, stalledFor });
+      this.gate.step({ q, discrepancy: 0, personDriving, warmupTakeover: true });
 
     if (!this.heard) return turn({ driver: 'waiting', mode: this.gate.inWarmup ? 'warmup' : 'robot' });
     if (this.phase === 'warmup' || this.phase === 'person') {

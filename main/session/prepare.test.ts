@@ -72,7 +72,6 @@ test(
       gamma: 0.99,
       tau: 0.005,
       thresholdRecompute: 'episodeEnd',
-      stallRequest: 0,
     });
     assert.equal(session.config.learnerMode, 'lockstep');
     const actors = db.models(id).filter((m) => m.kind === 'actor');

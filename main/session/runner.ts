@@ -41,10 +41,7 @@ import { RawInputLog } from './raw-input.ts';
 
 export { STALE_INPUT_MS } from './person.ts';
 
-/**
- * Slower than this (m/s) the car stands: an input fault's braking ends there and the session pauses,
- * and AIM's stall request counts the decisions it stands after a crash.
- */
+/** After an input fault the car brakes until it is this slow (m/s), then the session pauses. */
 const STOPPED_SPEED = 0.3;
 /** …or for at most this many decisions. */
 const MAX_BRAKING_STEPS = 100;
@@ -199,8 +196,6 @@ export class SessionRunner {
   private scene: SceneEvent | null = null;
   /** The map region the ego was last in, for attributing takeovers. */
   private region = '';
-  /** Decisions the car has stood still since a crash in this episode, for AIM's stall request. */
-  private stalledFor = 0;
 
   constructor(options: SessionRunnerOptions) {
     this.sessionId = options.sessionId;
@@ -342,7 +337,6 @@ export class SessionRunner {
     this.obs = this.setup.env.reset(seed);
     this.setup.expert.reset();
     this.episodeStep = 0;
-    this.stalledFor = 0;
     this.previousDriver = 'robot';
     this.tally = {
       seed,
@@ -410,7 +404,6 @@ export class SessionRunner {
       expertLogDensity: expert.logDensity?.(novice) ?? null,
       personDriving: person !== null,
       warmupTakeover: this.pvpWouldTakeOver(novice),
-      stalledFor: this.stalledFor,
     });
     const helpRequested = decision.helpRequested;
     if (person === 'stale') {
@@ -464,7 +457,7 @@ export class SessionRunner {
     threshold: number | null,
   ): Turn | null {
     const now = this.decisionStartedAt;
-    const turn: PersonTurn = person.decide(novice, q, now, this.stalledFor);
+    const turn: PersonTurn = person.decide(novice, q, now);
     // Nothing from the person yet (the session has just started): the first decision waits.
     if (turn.driver === 'waiting') return null;
     if (turn.handback) this.endTakeover(turn.handback, now);
@@ -574,8 +567,6 @@ export class SessionRunner {
   private advance(result: StepResult): void {
     this.rawInput.flush();
     this.region = result.info.region;
-    const standing = this.setup.env.ego().speed < STOPPED_SPEED;
-    this.stalledFor = this.tally?.crash && standing ? this.stalledFor + 1 : 0;
     this.step++;
     this.episodeStep++;
     this.obs = result.obs;

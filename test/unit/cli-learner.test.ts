@@ -51,7 +51,6 @@ test('train: unknown presets, methods and knob values, and a resume with other s
     [['train', '--td', 'maybe'], /--td must be one of on, off; got "maybe"/],
     [['train', '--warmup-mode', 'watch'], /--warmup-mode must be one of expertDrive, humanGatedPVP/],
     [['train', '--mask-scale', '0'], /--mask-scale must be greater than 0; got 0/],
-    [['train', '--stall-request', '2.5'], /--stall-request needs a whole number; got "2.5"/],
     [['train', '--resume', '1', '--preset', 'paper'], /--preset cannot be given with --resume/],
     [['train', '--resume', '1', '--expert-noise', 'none'], /--expert-noise cannot be given with --resume/],
     [['train', '--expert-noise', 'some'], /--expert-noise must be one of sampled, none; got "some"/],
@@ -84,8 +83,6 @@ test('train --json prints the resolved knobs of a preset with overrides, and rec
     '0',
     '--expert-noise',
     'none',
-    '--stall-request',
-    '30',
     '--db',
     db,
     '--json',
@@ -109,11 +106,9 @@ test('train --json prints the resolved knobs of a preset with overrides, and rec
     gamma: 0.99,
     tau: 0.005,
     thresholdRecompute: 'episodeEnd',
-    stallRequest: 30,
   });
   assert.equal(summary.learnerMode, 'lockstep');
   assert.match(result.stderr, /warm-up 20 \(humanGatedPVP\), cadence 2 steps per 10 labels.*TD off/);
-  assert.match(result.stderr, /stall request after 30/);
   const sqlite = new Database(db, { readonly: true });
   const row = sqlite.prepare('select config_json from sessions').get() as { config_json: string };
   sqlite.close();
@@ -270,7 +265,6 @@ test('train --env grid refuses driving-only settings, other methods and unknown 
     [['--td', 'on'], /--td applies to driving and toy/],
     [['--threshold-recompute', 'episodeEnd'], /--threshold-recompute applies to driving and toy/],
     [['--expert-noise', 'none'], /--expert-noise applies to driving and toy/],
-    [['--stall-request', '50'], /--stall-request applies to driving and toy/],
     [
       ['--method', 'ensemble-dagger'],
       /--env grid has discrete actions, which only aim, pvp, hg-dagger can learn .*--method ensemble-dagger/,

@@ -85,14 +85,6 @@ export const trainCommand = {
       description:
         'Recompute the help threshold at episode ends or after every update round (preset episodeEnd).',
     },
-    'stall-request': {
-      type: 'integer',
-      min: 0,
-      max: 1_000_000,
-      placeholder: 'K',
-      description:
-        'Also ask for help once the car has stood still K decisions after a crash; 0 never (a workstation addition, not in the paper; preset 0).',
-    },
     expert: {
       type: 'string',
       choices: ['scripted'],
@@ -218,7 +210,6 @@ function knobs(flags: TrainFlags): Partial<AimSettings> {
     maskScale: flags['mask-scale'],
     td: onOff(flags.td),
     thresholdRecompute: flags['threshold-recompute'] as AimSettings['thresholdRecompute'] | undefined,
-    stallRequest: flags['stall-request'],
   };
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
@@ -232,7 +223,6 @@ const DRIVING_ONLY = [
   'mask-scale',
   'td',
   'threshold-recompute',
-  'stall-request',
   'expert-noise',
 ] as const;
 
@@ -290,7 +280,7 @@ export function describeConfig(config: ResolvedSessionConfig): string {
       : [
           `${config.env}, ${config.method}/${config.preset}, seed ${config.seed}, ${config.steps} steps, ${config.pace} pace, learner ${config.learnerMode}, expert ${config.expert.kind}${config.expert.kind === 'scripted' ? ` (${config.expert.noise === 'none' ? 'deterministic' : 'sampled'} actions)` : ''}`,
           `warm-up ${config.warmup} (${aim.warmupMode}), cadence ${aim.cadenceSteps} steps per ${aim.cadenceEvery} labels, refire ${aim.refireWhileIdle ? 'on' : 'off'}`,
-          `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}${aim.stallRequest > 0 ? `, stall request after ${aim.stallRequest}` : ''}`,
+          `mask scale ${aim.maskScale}, TD ${aim.td ? `on (γ ${aim.gamma}, τ ${aim.tau})` : 'off'}, batch ${config.batchSize}, δ ${config.delta}, threshold at ${aim.thresholdRecompute}`,
         ];
   return [
     ...learning,
