@@ -10,6 +10,7 @@
 //   node scripts/novice-failures.ts --db RUN.db [--session 1] [--model ID] [--seeds 1000-1049] [--handover 50]
 // One JSON line per failed episode, then a summary line.
 import { parseArgs } from 'node:util';
+import { parseSeeds } from '../main/cli/commands/eval.ts';
 import { selectBackend } from '../main/learn/backend.ts';
 import { decodeModel, loadWeightsInto } from '../main/learn/checkpoint.ts';
 import { modelPolicy } from '../main/learn/evaluate.ts';
@@ -29,7 +30,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.db) throw new Error('--db RUN.db is required');
-const [first, last] = values.seeds.split('-').map(Number);
+const seeds = parseSeeds(values.seeds);
 const handoverAfter = values.handover === undefined ? Infinity : Number(values.handover);
 const STANDSTILL = 0.5;
 const STUCK_DECISIONS = 100;
@@ -41,17 +42,16 @@ const sessionId = Number(values.session);
 const row = values.model ? db.model(Number(values.model)) : undefined;
 if (values.model && (!row || row.sessionId !== sessionId || row.kind !== 'actor'))
   throw new Error(`model ${values.model} is not an actor of session ${sessionId}`);
-const weights = row
-  ? decodeModel(row.data, `model ${row.id}`)
-  : latestCheckpoint(db, sessionId, networkShapes(setup)).weights.actor;
-const step = row ? row.step : latestCheckpoint(db, sessionId, networkShapes(setup)).step;
+const latest = row ? null : latestCheckpoint(db, sessionId, networkShapes(setup));
+const weights = row ? decodeModel(row.data, `model ${row.id}`) : latest!.weights.actor;
+const step = row ? row.step : latest!.step;
 const actor = createPolicyModel(setup);
 loadWeightsInto(actor, weights, `the novice of session ${sessionId}`);
 const policy = modelPolicy(actor, setup.env.spec);
 
 const round = (xs: ArrayLike<number>) => Array.from(xs, (x) => Math.round(x * 100) / 100);
 const counts: Record<string, number> = {};
-for (let seed = first; seed <= last; seed++) {
+for (let seed = seeds.start; seed < seeds.start + seeds.count; seed++) {
   const env = new DrivingEnv();
   const expert = new DrivingExpert(env);
   let obs = env.reset(seed);

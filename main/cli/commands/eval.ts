@@ -67,7 +67,8 @@ export const evalCommand = {
   ],
 } satisfies CommandSpec;
 
-function parseSeeds(text: string): SeedRange {
+/** `A-B` as a seed range; a usage error names what is wrong. */
+export function parseSeeds(text: string): SeedRange {
   const match = /^(\d+)-(\d+)$/.exec(text.trim());
   const [start, end] = match ? [Number(match[1]), Number(match[2])] : [Number.NaN, Number.NaN];
   if (!match || end < start || !Number.isSafeInteger(end))
